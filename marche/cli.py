@@ -1,0 +1,5 @@
+"""Command-line commands: demo season, first coach."""
+
+
+def init_app(app) -> None:
+    pass

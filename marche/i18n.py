@@ -1,0 +1,65 @@
+"""Languages, and money and dates formatted by Babel for the user's locale."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from babel.numbers import format_currency
+from flask import current_app, request, session
+from flask_babel import format_date, format_datetime, format_time, get_locale
+from flask_login import current_user
+
+from .config import RTL_LANGUAGES
+
+
+def select_locale() -> str:
+    """Pick the language: the user's choice, then the session's, then the browser's, then French."""
+    languages = current_app.config["LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    best = request.accept_languages.best_match(list(languages))
+    return best or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction() -> str:
+    return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
+
+
+def money(cents: int | None) -> str:
+    """Format integer cents as the locale writes money: ``12,50 €`` in French."""
+    if cents is None:
+        return ""
+    return format_currency(cents / 100, current_app.config["CURRENCY"], locale=str(get_locale()))
+
+
+def euros_input(cents: int | None) -> str:
+    """Write cents for an input field the user can edit: ``12,50`` (no currency sign)."""
+    if cents is None:
+        return ""
+    sign = "-" if cents < 0 else ""
+    cents = abs(cents)
+    sep = "." if str(get_locale()) == "en" else ","
+    return f"{sign}{cents // 100}{sep}{cents % 100:02d}"
+
+
+def local_datetime(value: dt.datetime, tz: str | None = None) -> dt.datetime:
+    return value.astimezone(ZoneInfo(tz or current_app.config["DEFAULT_TIMEZONE"]))
+
+
+def init_app(app) -> None:
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["euros_input"] = euros_input
+    app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
+    app.jinja_env.filters["time"] = lambda t, fmt="short": format_time(t, fmt) if t else ""
+    app.jinja_env.filters["datetime"] = (
+        lambda d, fmt="medium": format_datetime(d, fmt) if d else "")
+
+    @app.context_processor
+    def _i18n_context():
+        return {
+            "current_locale": str(get_locale()),
+            "text_direction": text_direction(),
+            "languages": app.config["LANGUAGES"],
+        }

@@ -1,0 +1,45 @@
+"""The app as a whole: health, languages, error pages."""
+
+
+def test_healthz_answers_when_database_answers(client):
+    response = client.get("/healthz")
+    assert response.status_code == 200
+    assert response.json["status"] == "ok"
+
+
+def test_french_is_the_default_language(client):
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="fr" dir="ltr">' in page
+
+
+def test_arabic_pages_are_right_to_left(client):
+    client.get("/lang/ar")
+    page = client.get("/").get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
+
+
+def test_language_switch_shows_each_language_in_its_own_script(client):
+    page = client.get("/").get_data(as_text=True)
+    for label in ("Français", "English", "العربية"):
+        assert label in page
+
+
+def test_unknown_language_is_not_found(client):
+    assert client.get("/lang/xx").status_code == 404
+
+
+def test_language_switch_never_redirects_off_site(client):
+    response = client.get("/lang/en?next=https://evil.example/")
+    assert response.headers["Location"] == "/"
+
+
+def test_unknown_page_is_a_friendly_404(client):
+    response = client.get("/no-such-page")
+    assert response.status_code == 404
+    assert "<h1>" in response.get_data(as_text=True)
+
+
+def test_api_errors_are_json(client):
+    response = client.get("/api/v1/no-such-thing")
+    assert response.status_code == 404
+    assert response.json["code"] == 404
