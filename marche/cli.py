@@ -1,5 +1,76 @@
-"""Command-line commands: demo season, first coach."""
+"""Command-line commands: the demo season and the first coach of a real install."""
+
+import sys
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from marshmallow import ValidationError
+
+from .extensions import db
+from .models import Role, User
+from .security import hash_secret
+
+
+@click.command("demo")
+@click.option("--force", is_flag=True,
+              help="Wipe the database even if it holds more than demo data.")
+@with_appcontext
+def demo_command(force: bool) -> None:
+    """(Re)build the schema and fill a demo season; print the URL and every log-in."""
+    from . import demo
+
+    if not force and demo.holds_real_data():
+        click.echo(
+            "This database holds data that is not demo data; nothing was changed.\n"
+            "Run `flask --app marche demo --force` to wipe it and load the demo season.",
+            err=True,
+        )
+        sys.exit(1)
+    demo.rebuild_schema()
+    season = demo.load()
+    url = current_app.config.get("PUBLIC_URL") or "http://localhost:5000"
+    click.echo(demo.summary(season, url))
+
+
+@click.command("create-coach")
+@click.option("--email", required=True, help="The coach's e-mail address (their log-in).")
+@click.option("--name", required=True, help="The coach's name as shown to others.")
+@click.option("--admin", is_flag=True, help="Give access to every cohort.")
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="Asked on the terminal, or read from standard input.")
+@with_appcontext
+def create_coach_command(email: str, name: str, admin: bool, password: str) -> None:
+    """Create a coach who logs in with an e-mail and a password."""
+    from .coach_accounts import coach_account_schema
+
+    try:
+        data = coach_account_schema.load({"email": email, "name": name, "password": password})
+    except ValidationError as error:
+        for field, messages in error.messages.items():
+            click.echo(f"{field}: {' '.join(map(str, messages))}", err=True)
+        sys.exit(2)
+    exists = db.session.execute(
+        db.select(User).where(User.email == data["email"])).scalar_one_or_none()
+    if exists is not None:
+        click.echo(f"A user with the e-mail {data['email']} exists already.", err=True)
+        sys.exit(1)
+    user = User(role=Role.ADMIN if admin else Role.COACH, name=data["name"],
+                email=data["email"], password_hash=hash_secret(data["password"]))
+    db.session.add(user)
+    db.session.commit()
+    click.echo(f"Coach {user.name} <{user.email}> created. Log in at /auth/login.")
 
 
 def init_app(app) -> None:
-    pass
+    app.cli.add_command(demo_command)
+    app.cli.add_command(create_coach_command)
+
+
+def main() -> None:
+    """Run the ``flask`` command line on this app (the ``marche`` console script)."""
+    from flask.cli import FlaskGroup
+
+    from . import create_app
+
+    FlaskGroup(create_app=create_app)()

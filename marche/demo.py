@@ -1,0 +1,177 @@
+"""The demo season: a coach, six artisans with catalogues, a past market with sales, today's market.
+
+Log-ins are part of the public contract (design/contract.md): coach ``coach@example.org`` /
+``demo-coach``; artisans ``awa``, ``bilal``, ``chen``, ``dounia``, ``emile``, ``fatou`` with PIN
+``2468``.
+"""
+
+import datetime as dt
+import random
+import secrets
+import uuid
+from dataclasses import dataclass, field
+from zoneinfo import ZoneInfo
+
+import flask_migrate
+from sqlalchemy import MetaData, inspect
+
+from . import demo_pictures, photos
+from .extensions import db
+from .models import ArtisanProfile, Cohort, Market, Product, Role, Stall, User
+from .security import hash_secret
+
+COACH_EMAIL = "coach@example.org"
+COACH_PASSWORD = "demo-coach"
+ARTISAN_PIN = "2468"
+TIMEZONE = "Europe/Paris"
+
+# login, name, craft, story, colours (background, ink), products: (name, price, cost, shape)
+ARTISANS = [
+    ("awa", "Awa Diallo", "Céramique", "Potière formée à Bamako, je tourne des bols et des vases "
+     "en grès, cuits au four à bois de la Cour Carrée.", ("#f2e3c6", "#b5523b"),
+     [("Bol raku", 1800, 400, "bowl"), ("Vase boule", 3500, 900, "vase"),
+      ("Tasse émaillée", 1400, 300, "mug"), ("Grand saladier", 4500, 1200, "bowl")]),
+    ("bilal", "Bilal Haddad", "Ébénisterie", "Menuisier depuis vingt ans, je donne une seconde vie "
+     "au bois de récupération : planches, cuillères, petits meubles.", ("#e9eddc", "#8a5a2b"),
+     [("Planche à découper", 2800, 500, "board"), ("Cuillère en olivier", 900, 150, "spoon"),
+      ("Planche apéritif", 3800, 800, "board"), ("Spatule", 700, 100, "spoon")]),
+    ("chen", "Chen Li", "Couture", "Couturière, je coupe des sacs et des tabliers dans des tissus "
+     "chinés et des chutes d'ateliers parisiens.", ("#e3ecf2", "#2f6f8f"),
+     [("Tote bag", 1500, 350, "bag"), ("Tablier", 2500, 600, "shirt"),
+      ("Trousse", 1200, 250, "bag"), ("Sac cabas", 3200, 800, "bag")]),
+    ("dounia", "Dounia Benali", "Bijoux", "Je façonne à la main des bijoux en laiton et en "
+     "argent, inspirés des motifs berbères de ma grand-mère.", ("#f4e4ec", "#9c6b1f"),
+     [("Bague fine", 2200, 500, "ring"), ("Boucles d'oreilles", 1800, 400, "earrings"),
+      ("Collier pendentif", 3000, 700, "necklace"), ("Bague pierre", 3500, 900, "ring")]),
+    ("emile", "Émile Nkembe", "Cuisine", "Cuisinier, je prépare des beignets, des sauces et des "
+     "confitures de mon enfance à Douala.", ("#fbe7d0", "#c0392b"),
+     [("Beignets (x6)", 500, 120, "plate"), ("Sauce pimentée", 700, 200, "jar"),
+      ("Confiture mangue", 600, 180, "jar"), ("Assiette du jour", 900, 300, "plate")]),
+    ("fatou", "Fatou Sow", "Sérigraphie", "J'imprime à la main des affiches et des t-shirts aux "
+     "couleurs du quartier, à l'atelier de la Cour Carrée.", ("#e6e2f2", "#4b3b8f"),
+     [("T-shirt imprimé", 2000, 600, "shirt"), ("Affiche A3", 1500, 250, "poster"),
+      ("Tote sérigraphié", 1600, 400, "bag"), ("Carte postale", 300, 50, "poster")]),
+]
+
+
+@dataclass
+class Season:
+    coach: User
+    cohort: Cohort
+    artisans: list[User] = field(default_factory=list)
+    markets: list[Market] = field(default_factory=list)
+
+
+def demo_identities() -> tuple[set[str], set[str]]:
+    return {COACH_EMAIL}, {login for login, *_ in ARTISANS}
+
+
+def holds_real_data() -> bool:
+    """Tell whether the database holds users that the demo did not make."""
+    if not inspect(db.engine).has_table(User.__tablename__):
+        return False
+    emails, logins = demo_identities()
+    for user in db.session.execute(db.select(User)).scalars():
+        if user.email not in emails and user.login not in logins:
+            return True
+    return False
+
+
+def rebuild_schema() -> None:
+    """Drop every table, then build the schema through the migrations."""
+    db.session.remove()
+    metadata = MetaData()
+    metadata.reflect(db.engine)
+    metadata.drop_all(db.engine)
+    flask_migrate.upgrade()
+
+
+def _photo(shape: str, colours: tuple[str, str]) -> str:
+    return photos.store_image(demo_pictures.picture(shape, *colours))
+
+
+def _markets(cohort: Cohort, today: dt.date) -> list[Market]:
+    made = []
+    for name, date, place in (
+        ("Marché de la Cour Carrée", today - dt.timedelta(days=14), "Cour Carrée"),
+        ("Marché de la Cour Carrée", today, "Cour Carrée"),
+        ("Marché de Noël des Guilands", today + dt.timedelta(days=12), "Parc des Guilands"),
+    ):
+        market = Market(cohort=cohort, name=name, place=place, date=date,
+                        slug=f"{'noel-guilands' if 'Noël' in name else 'cour-carree'}-{date}",
+                        address="Parc départemental Jean-Moulin – Les Guilands, 93170 Bagnolet",
+                        opens_at=dt.time(10), closes_at=dt.time(18), timezone=TIMEZONE,
+                        default_fee_cents=1000)
+        db.session.add(market)
+        made.append(market)
+    return made
+
+
+def load(today: dt.date | None = None, seed: int = 2026) -> Season:
+    """Fill the (empty) schema with the demo season and return what was made."""
+    today = today or dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+    coach = User(role=Role.COACH, name="Camille Martin", email=COACH_EMAIL,
+                 password_hash=hash_secret(COACH_PASSWORD), locale="fr")
+    cohort = Cohort(name="F.A.B – Faire à Bagnolet", organisation="Au Milieu",
+                    season="2026", coaches=[coach])
+    season = Season(coach=coach, cohort=cohort)
+    db.session.add_all([coach, cohort])
+    for login, name, craft, story, colours, products in ARTISANS:
+        user = User(role=Role.ARTISAN, name=name, login=login, pin_hash=hash_secret(ARTISAN_PIN))
+        user.profile = ArtisanProfile(
+            slug=login, display_name=name, craft=craft, story=story, cohort=cohort,
+            photo_key=_photo("portrait", colours), instagram=f"{login}.atelier", public=True)
+        for product_name, price, cost, shape in products:
+            db.session.add(Product(artisan=user.profile, name=product_name, price_cents=price,
+                                   cost_cents=cost, category=craft,
+                                   photo_key=_photo(shape, colours)))
+        db.session.add(user)
+        season.artisans.append(user)
+    season.markets = _markets(cohort, today)
+    for market in season.markets:
+        for number, artisan in enumerate(season.artisans, start=1):
+            db.session.add(Stall(market=market, artisan=artisan.profile, number=number,
+                                 fee_cents=market.default_fee_cents,
+                                 slug=secrets.token_hex(4)))
+    db.session.commit()
+    _sales(season, random.Random(seed))
+    return season
+
+
+def _sales(season: Season, rng: random.Random) -> None:
+    """Record the past market's day and this morning's sales through the sync protocol."""
+    from .demo_sales import record_day
+
+    past, current, _upcoming = season.markets
+    for artisan in season.artisans:
+        profile = artisan.profile
+        products = [p for p in profile.products if p.active]
+        for market, count, close in ((past, rng.randint(9, 16), True),
+                                     (current, rng.randint(3, 7), False)):
+            stall = next(s for s in market.stalls if s.artisan_id == profile.user_id)
+            record_day(profile, stall, products, market, count, close, rng)
+
+
+def summary(season: Season, url: str) -> str:
+    """Return what the demo command prints: where to go and every log-in."""
+    lines = [
+        "Marché demo season ready.",
+        f"Open {url}",
+        "",
+        f"Coach:     {COACH_EMAIL} / password {COACH_PASSWORD}   ({url}/auth/login)",
+        f"Artisans:  {', '.join(a.login for a in season.artisans)} / PIN {ARTISAN_PIN}"
+        f"   ({url}/auth/pin)",
+        "",
+        "Markets:",
+    ]
+    for market in season.markets:
+        lines.append(f"  {market.date}  {market.name} — {len(market.stalls)} stalls"
+                     f"   ({url}/m/{market.slug})")
+    lines.append("")
+    lines.append("Visitors: scan a stall poster, or open a stall page, e.g. "
+                 f"{url}/s/{season.markets[1].stalls[0].slug}")
+    return "\n".join(lines)
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())

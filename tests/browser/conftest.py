@@ -1,0 +1,136 @@
+"""Browser fixtures: the app served on 127.0.0.1 with the demo season, Debian's Chromium.
+
+The htmx CDN is unreachable here: every page is routed to the same file fetched from the npm
+registry (``npm pack htmx.org@<version>``), after checking that its SHA-384 is the one the
+templates pin in their ``integrity`` attribute.
+"""
+
+import base64
+import hashlib
+import re
+import subprocess
+import tarfile
+import threading
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from marche import create_app
+from marche.extensions import db
+
+from ..conftest import app_config
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run",
+                 "--disable-quic"]
+PHONE = {"width": 360, "height": 740}
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "browser" in str(item.fspath):
+            item.add_marker(pytest.mark.browser)
+
+
+@pytest.fixture(scope="session")
+def htmx_file(tmp_path_factory) -> tuple[str, bytes]:
+    """Fetch the pinned htmx from the npm registry; return its CDN URL and its bytes."""
+    app = create_app({"TESTING": True, "SECRET_KEY": "x", "SQLALCHEMY_DATABASE_URI": "sqlite://"})
+    url, sri = app.config["HTMX_URL"], app.config["HTMX_SRI"]
+    version = re.search(r"htmx\.org@([\w.\-]+)/", url).group(1)
+    folder = tmp_path_factory.mktemp("htmx")
+    subprocess.run(["npm", "pack", f"htmx.org@{version}", "--silent"], cwd=folder, check=True,
+                   capture_output=True, timeout=120)
+    tarball = next(folder.glob("htmx.org-*.tgz"))
+    with tarfile.open(tarball) as archive:
+        body = archive.extractfile("package/dist/htmx.min.js").read()
+    digest = "sha384-" + base64.b64encode(hashlib.sha384(body).digest()).decode()
+    assert digest == sri, "the SRI hash pinned in the config is not htmx's"
+    return url, body
+
+
+@pytest.fixture(scope="session")
+def playwright_instance():
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(playwright_instance):
+    browser = playwright_instance.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+class LiveServer:
+    def __init__(self, app):
+        self.app = app
+        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self.server.server_port}"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def __enter__(self):
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.server.shutdown()
+        self.thread.join(timeout=5)
+
+
+@pytest.fixture
+def live_app(database, tmp_path, request):
+    """The app with the demo season loaded, on SQLite or PostgreSQL."""
+    config = app_config(database, tmp_path, request)
+    config["WTF_CSRF_ENABLED"] = True
+    config["PUBLIC_URL"] = ""
+    app = create_app(config)
+    with app.app_context():
+        from marche import demo
+
+        db.create_all()
+        demo.load()
+    yield app
+    with app.app_context():
+        db.session.remove()
+        if database == "postgresql":
+            db.drop_all()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def live_server(live_app):
+    with LiveServer(live_app) as server:
+        yield server
+
+
+@pytest.fixture
+def context(browser, htmx_file, live_server):
+    """A fresh phone-sized browser profile, with htmx served as the CDN would."""
+    url, body = htmx_file
+    context = browser.new_context(viewport=PHONE, device_scale_factor=2, locale="fr-FR",
+                                  base_url=live_server.url)
+    context.route(url, lambda route: route.fulfill(
+        status=200, body=body, headers={"Content-Type": "application/javascript",
+                                        "Access-Control-Allow-Origin": "*"}))
+    yield context
+    context.close()
+
+
+@pytest.fixture
+def page(context):
+    page = context.new_page()
+    errors = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    yield page
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def screenshot(page, name: str) -> None:
+    """Keep a picture of what a user sees, for people to look at (not asserted on)."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
