@@ -1,0 +1,141 @@
+"""My products: the catalogue as tiles, and the add / edit form (archive, never delete)."""
+
+import uuid
+
+from flask import flash, redirect, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import update
+
+from .. import photos
+from ..extensions import db
+from ..i18n import euros_input
+from ..models import ArtisanProfile, Product, Role
+from ..security import role_required
+from ..web import render
+from .access import my_profile, own_product
+from .forms import load_form, product_schema
+
+# The fields a form edit may change, as (form field, model attribute).
+_FIELDS = (("name", "name"), ("price", "price_cents"), ("cost", "cost_cents"),
+           ("category", "category"), ("active", "active"))
+
+
+def next_version(artisan_id: int) -> int:
+    """Increase the artisan's sync version in one statement and return it (the pull cookie).
+
+    A single ``UPDATE … RETURNING`` holds the row lock until commit, so a push committing at
+    the same moment can never hand out the same number.
+    """
+    return db.session.execute(
+        update(ArtisanProfile).where(ArtisanProfile.user_id == artisan_id)
+        .values(version=ArtisanProfile.version + 1).returning(ArtisanProfile.version)
+    ).scalar_one()
+
+
+def _categories() -> list[str]:
+    return list(db.session.execute(
+        db.select(Product.category).distinct()
+        .where(Product.artisan_id == current_user.id, Product.category != "")
+        .order_by(Product.category)
+    ).scalars())
+
+
+def _form_page(product: Product | None, values: dict, errors: dict, status: int = 200,
+               photo_key: str | None = None):
+    current = product.photo_key if product else None
+    return render("stall/product_form.html", product=product, values=values, errors=errors,
+                  categories=_categories(), photo_key=photo_key or current,
+                  current_photo_key=current, status=status)
+
+
+def _values_of(product: Product) -> dict:
+    return {"name": product.name, "price": euros_input(product.price_cents),
+            "cost": euros_input(product.cost_cents), "category": product.category,
+            "active": product.active}
+
+
+def _take_photo(errors: dict) -> str | None:
+    """Return the key of the photo sent with the form (new upload, or one kept from a retry)."""
+    upload = request.files.get("photo")
+    if photos.has_file(upload):
+        try:
+            return photos.save_upload(upload)
+        except photos.PhotoError as error:
+            errors["photo"] = error.message
+            return None
+    kept = request.form.get("photo_key")
+    return kept if photos.exists(kept) else None
+
+
+def _submit(product: Product | None):
+    """Validate the posted form and save it; re-show it with the messages when it is wrong."""
+    data, errors = load_form(product_schema, request.form)
+    photo_key = _take_photo(errors)
+    if errors:
+        # A good photo is kept (as a hidden key) so a slow phone does not send it twice.
+        return _form_page(product, request.form.to_dict(), errors, status=422,
+                          photo_key=photo_key)
+    is_new = product is None
+    if is_new:
+        product = Product(artisan_id=current_user.id, edit_version=1)
+        db.session.add(product)
+        changed = True
+    else:
+        changed = any(getattr(product, attr) != data[name] for name, attr in _FIELDS)
+    for name, attr in _FIELDS:
+        setattr(product, attr, data[name])
+    if photo_key:
+        product.photo_key = photo_key
+        changed = True
+    if changed:
+        if not is_new:
+            # A phone that edited an older edit_version will be told of the conflict.
+            product.edit_version += 1
+        product.version = next_version(current_user.id)
+        db.session.commit()
+        flash(_("Saved ✓"), "success")
+    return redirect(url_for("stall.products"))
+
+
+@role_required(Role.ARTISAN)
+def products():
+    """Show my products as tiles, those on sale first."""
+    my_profile()
+    items = db.session.execute(
+        db.select(Product).where(Product.artisan_id == current_user.id)
+        .order_by(Product.active.desc(), Product.name)
+    ).scalars().all()
+    return render("stall/products.html", products=items)
+
+
+@role_required(Role.ARTISAN)
+def product_new():
+    """Show the form to add a product, and add it."""
+    my_profile()
+    if request.method == "POST":
+        return _submit(None)
+    return _form_page(None, {"active": True}, {})
+
+
+@role_required(Role.ARTISAN)
+def product_edit(product_id: uuid.UUID):
+    """Show the form to change one of my products, and save it."""
+    product = own_product(product_id)
+    if request.method == "POST":
+        return _submit(product)
+    return _form_page(product, _values_of(product), {})
+
+
+@role_required(Role.ARTISAN)
+def product_archive(product_id: uuid.UUID):
+    """Take one of my products off sale, or put it back on sale."""
+    product = own_product(product_id)
+    active = request.form.get("active") == "1"
+    if product.active != active:
+        product.active = active
+        product.edit_version += 1
+        product.version = next_version(current_user.id)
+        db.session.commit()
+    flash(_("Put back on sale ✓") if active else _("Archived ✓"), "success")
+    return redirect(url_for("stall.products"))
