@@ -4,12 +4,30 @@ import datetime as dt
 import re
 
 import pytest
+from flask.testing import FlaskClient
 
 from marche.extensions import db
 from marche.models import User, utcnow
 from marche.security import check_secret, hash_secret, new_enrolment
 
-from .factories import Factory
+
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    The ``make`` fixture keeps an app context open for the whole test; a request would reuse
+    it, and with it ``g``, where Flask-Login keeps the user it loaded. A log-out or a session
+    that ends would then go unnoticed by the next request.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = OwnContextClient
+    return app.test_client()
 
 WRONG_EMAIL_OR_PASSWORD = "Wrong e-mail or password."
 WRONG_LOGIN_OR_PIN = "Wrong login or PIN."
@@ -120,26 +138,21 @@ def test_deactivated_coach_cannot_log_in(client, make, auth):
     assert WRONG_EMAIL_OR_PASSWORD in page(response)
 
 
-def test_deactivated_coach_is_logged_out_at_the_next_request(app, client, auth):
-    # No ``make`` here: each request must get its own app context, as in production.
-    with app.app_context():
-        coach_id = Factory().coach().id
+def test_deactivated_coach_is_logged_out_at_the_next_request(client, make, auth):
+    coach = make.coach()
     auth.coach()
     assert client.get("/").status_code == 302
-    with app.app_context():
-        db.session.get(User, coach_id).active = False
-        db.session.commit()
+    coach.active = False
+    db.session.commit()
     assert client.get("/").status_code == 200  # the welcome page: logged out
 
 
-def test_coach_session_ends_when_the_session_epoch_moves(app, client, auth):
-    with app.app_context():
-        coach_id = Factory().coach().id
+def test_coach_session_ends_when_the_session_epoch_moves(client, make, auth):
+    coach = make.coach()
     auth.coach()
     assert client.get("/").status_code == 302
-    with app.app_context():
-        db.session.get(User, coach_id).session_epoch += 1
-        db.session.commit()
+    coach.session_epoch += 1
+    db.session.commit()
     assert client.get("/").status_code == 200
 
 
@@ -349,17 +362,14 @@ def test_unknown_enrolment_link_is_refused_kindly(client):
     assert "Ask your coach for a new code." in page(response)
 
 
-def test_reset_access_ends_the_phone_session_the_pin_and_the_old_link(app, client, auth):
-    with app.app_context():
-        artisan_id = Factory().artisan().id
+def test_reset_access_ends_the_phone_session_the_pin_and_the_old_link(client, make, auth):
+    artisan = make.artisan()
     auth.artisan()
     assert logged_in_as(client) == "awa"
-    with app.app_context():  # the coach resets access: the phone was lost
-        first_link = enrolment_link(db.session.get(User, artisan_id))
+    first_link = enrolment_link(artisan)  # the coach resets access: the phone was lost
     assert logged_in_as(client) is None
     assert auth.artisan().status_code == 401
-    with app.app_context():
-        second_link = enrolment_link(db.session.get(User, artisan_id))
+    second_link = enrolment_link(artisan)
     assert client.get(first_link).status_code == 404
     assert client.get(second_link).status_code == 200
 
@@ -375,3 +385,38 @@ def test_deactivated_artisan_cannot_enrol(client, make):
 def test_enrolment_page_is_not_cached(client, make):
     artisan = make.artisan(pin=None)
     assert client.get(enrolment_link(artisan)).headers["Cache-Control"] == "no-store"
+
+
+# --- too many tries ------------------------------------------------------------------------
+
+def test_too_many_wrong_passwords_get_a_page_that_says_to_wait(app, client, make, auth):
+    make.coach()
+    app.config["LOGIN_RATE_LIMIT"] = "3 per minute"
+    for _ in range(3):
+        assert auth.coach(password="nope").status_code == 401
+    response = auth.coach()  # even the right password waits now
+    assert response.status_code == 429
+    assert "Too many tries. Wait a few minutes, then try again." in page(response)
+    assert "<h1>" in page(response)
+    assert client.get("/").status_code == 200  # not logged in
+    assert client.get("/auth/login").status_code == 200  # the form still shows
+
+
+def test_too_many_wrong_pins_get_a_page_that_says_to_wait(app, client, make):
+    make.artisan()
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    for _ in range(2):
+        client.post("/auth/pin", data={"login": "awa", "pin": "1357"})
+    response = client.post("/auth/pin", data={"login": "awa", "pin": "2468"})
+    assert response.status_code == 429
+    assert "Too many tries" in page(response)
+
+
+def test_failed_enrolments_count_as_tries(app, client, make):
+    artisan = make.artisan(pin=None)
+    link = enrolment_link(artisan)
+    app.config["LOGIN_RATE_LIMIT"] = "2 per minute"
+    for _ in range(2):
+        assert client.post(link, data={"pin": "2468", "pin_again": "8642"}).status_code == 422
+    assert client.post(link, data={"pin": "2468", "pin_again": "2468"}).status_code == 429
+    assert client.get(link).status_code == 200  # the page still opens
