@@ -89,9 +89,14 @@ product_schema = ProductSchema()
 profile_schema = ProfileSchema()
 
 
+# Control characters other than tab and new line: PostgreSQL refuses NUL, nobody types them.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def load_form(schema, form) -> tuple[dict, dict]:
     """Load a posted form; return ``(data, {})`` or ``({}, errors)`` with one message a field."""
+    cleaned = {key: _CONTROL.sub("", value) for key, value in form.to_dict(flat=True).items()}
     try:
-        return schema.load(form.to_dict(flat=True)), {}
+        return schema.load(cleaned), {}
     except ValidationError as error:
         return {}, first_errors(error.messages)
