@@ -131,6 +131,8 @@ def test_malformed_log_in_gets_a_json_error_never_a_500(client, make, body, stat
     assert response.json["error"]
     if bad_fields:
         assert set(response.json["fields"]) == bad_fields
+    if status == 415:
+        assert response.json["error"] == "Send JSON, with Content-Type: application/json."
     assert client.get("/api/v1/session").status_code == 401
 
 

@@ -88,3 +88,23 @@ def test_the_same_schema_may_be_named_twice_and_paths_merge():
     document = build_spec([_push_registration(), get_push], version="1").to_dict()
     validate(document)
     assert set(document["paths"]["/sync/push"]) == {"post", "get"}
+
+
+class _LineSchema(Schema):
+    label = fields.String()
+
+
+class _SaleSchema(Schema):
+    lines = fields.List(fields.Nested(_LineSchema))
+
+
+def test_a_schema_may_be_named_after_the_one_that_nests_it(recwarn):
+    sales = Registration({"Sale": _SaleSchema, "SaleLine": _LineSchema}, "/sales", {
+        "get": {"responses": {"200": json_response("Sales.", _SaleSchema)}}})
+    document = build_spec([sales], version="1").to_dict()
+    validate(document)
+    assert not recwarn.list  # apispec warns when a schema is added twice
+    sale = document["components"]["schemas"]["Sale"]
+    assert sale["properties"]["lines"]["items"] == {"$ref": "#/components/schemas/SaleLine"}
+    assert set(document["components"]["schemas"]) >= {"Sale", "SaleLine"}
+    assert "_Line" not in document["components"]["schemas"]

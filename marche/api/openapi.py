@@ -32,7 +32,7 @@ from typing import Any, NamedTuple
 
 from apispec import APISpec
 from apispec.ext.marshmallow import MarshmallowPlugin
-from marshmallow import Schema
+from marshmallow import Schema, fields
 
 from .schemas import ErrorSchema, ValidationErrorSchema
 
@@ -94,7 +94,8 @@ def build_spec(registrations: Iterable[Registration], *, title: str = "Marché A
     """Build the document from ``registrations`` (see the module's docstring).
 
     A component name given twice must name the same schema both times (else ``ValueError``);
-    two registrations of one path merge their operations.
+    the order of the registrations and of their schemas does not matter; two registrations
+    of one path merge their operations.
     """
     spec = APISpec(
         title=title,
@@ -108,20 +109,57 @@ def build_spec(registrations: Iterable[Registration], *, title: str = "Marché A
     spec.components.security_scheme(
         "session", {"type": "apiKey", "in": "cookie", "name": cookie_name,
                     "description": "The session cookie set by `POST /session`."})
-    known: dict[str, type[Schema] | Schema] = {}
-    for name, schema in (("Error", ErrorSchema), ("ValidationError", ValidationErrorSchema)):
-        _declare(spec, known, name, schema)
+    named = {"Error": ErrorSchema, "ValidationError": ValidationErrorSchema}
+    registrations = list(registrations)
     for registration in registrations:
         for name, schema in registration.schemas.items():
-            _declare(spec, known, name, schema)
+            if named.setdefault(name, schema) is not schema:
+                raise ValueError(f"OpenAPI component {name!r} names two different schemas")
+    for name, schema in _nested_first(named):
+        spec.components.schema(name, schema=schema)
+    for registration in registrations:
         spec.path(path=registration.path, operations=dict(registration.operations))
     return spec
 
 
-def _declare(spec: APISpec, known: dict, name: str, schema: type[Schema] | Schema) -> None:
-    if name in known:
-        if known[name] is not schema:
-            raise ValueError(f"OpenAPI component {name!r} names two different schemas")
-        return
-    known[name] = schema
-    spec.components.schema(name, schema=schema)
+def _nested_first(named: dict[str, type[Schema] | Schema]) -> list[tuple[str, Any]]:
+    """Order the components so that a schema comes after the named schemas it nests.
+
+    apispec gives a nested schema a name of its own when it meets it first inside another;
+    declaring it afterwards under our name would add it twice.
+    """
+    name_of = {_schema_class(schema): name for name, schema in named.items()}
+    ordered: dict[str, Any] = {}
+
+    def visit(name: str, schema, path: tuple = ()) -> None:
+        if name in ordered or name in path:
+            return
+        for child in _nested_classes(schema):
+            if child in name_of:
+                visit(name_of[child], named[name_of[child]], (*path, name))
+        ordered[name] = schema
+
+    for name, schema in named.items():
+        visit(name, schema)
+    return list(ordered.items())
+
+
+def _schema_class(schema) -> type[Schema]:
+    return schema if isinstance(schema, type) else type(schema)
+
+
+def _nested_classes(schema) -> list[type[Schema]]:
+    instance = schema() if isinstance(schema, type) else schema
+    found: list[type[Schema]] = []
+    for field in instance.fields.values():
+        _collect(field, found)
+    return found
+
+
+def _collect(field, found: list) -> None:
+    if isinstance(field, fields.Nested):
+        found.append(_schema_class(field.schema))
+    for inner in (getattr(field, "inner", None), getattr(field, "key_field", None),
+                  getattr(field, "value_field", None), *getattr(field, "tuple_fields", ())):
+        if inner is not None:
+            _collect(inner, found)

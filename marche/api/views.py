@@ -17,9 +17,12 @@ from ..models import User
 from ..security import authenticate_artisan
 from .openapi import Registration, build_spec, error_responses, json_body, json_response
 from .schemas import PhoneLoginSchema, SessionSchema, phone_login_schema, session_schema
+from .sync_views import SYNC_DOCS
+from .sync_views import register as register_sync_routes
 
 bp = Blueprint("api", __name__)
 csrf.exempt(bp)
+register_sync_routes(bp)
 
 _BODY_METHODS = ("POST", "PUT", "PATCH")
 
@@ -125,4 +128,4 @@ SESSION_DOCS = [
 
 def api_registrations() -> list[Registration]:
     """Return every documented endpoint; add other modules' lists here."""
-    return [*SESSION_DOCS]
+    return [*SESSION_DOCS, *SYNC_DOCS]

@@ -2,7 +2,7 @@
 
 from flask import Blueprint, flash, redirect, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, logout_user
+from flask_login import current_user
 from marshmallow import ValidationError
 
 from ..extensions import db
@@ -14,13 +14,6 @@ from .schemas import coach_login_schema, enrol_schema, pin_login_schema
 from .session import log_in, log_out
 
 bp = Blueprint("auth", __name__)
-
-
-@bp.before_app_request
-def _end_sessions_of_deactivated_users():
-    # Flask-Login keeps a deactivated user logged in until their cookie expires; we do not.
-    if current_user.is_authenticated and not current_user.is_active:
-        logout_user()
 
 
 @bp.after_request
