@@ -1,0 +1,77 @@
+"""Transactions of the sync: one locked write per push, one consistent snapshot per pull.
+
+SQLite: pysqlite starts its transactions late (at the first write), so a push says
+``BEGIN IMMEDIATE`` itself: it holds the database's write lock from its first read, and two
+workers' pushes run one after the other. A pull says ``BEGIN``: its reads share one snapshot
+(WAL). PostgreSQL: a push locks the client's ``Device`` row, then the artisan's profile
+(``SELECT … FOR NO KEY UPDATE``: the rows that reference them can still be inserted), so pushes of
+one artisan run one after the other; a pull reads in one ``REPEATABLE READ`` transaction.
+"""
+
+import uuid
+
+from sqlalchemy import exc, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.orm import Session
+
+from ..models import ArtisanProfile, Device, utcnow
+
+# How long a push waits for another push's lock before answering 503 (PostgreSQL; SQLite
+# waits its busy_timeout, set in extensions.py).
+LOCK_TIMEOUT = "5s"
+
+
+def dialect(session: Session) -> str:
+    return session.get_bind().dialect.name
+
+
+def begin_write(session: Session) -> None:
+    """Start the push's transaction, holding the write lock on SQLite from the first statement."""
+    session.rollback()  # whatever the request read before (the logged-in user) is let go
+    connection = session.connection()
+    if connection.dialect.name == "sqlite":
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+    elif connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+
+
+def begin_snapshot(session: Session) -> None:
+    """Start a read-only transaction whose reads all see one moment of the database."""
+    session.rollback()
+    if dialect(session) == "postgresql":
+        session.connection(execution_options={"isolation_level": "REPEATABLE READ"})
+    else:
+        session.connection().exec_driver_sql("BEGIN")
+
+
+def lock_device(session: Session, client_id: uuid.UUID, artisan_id: int) -> Device:
+    """Return the client's row, created if new (race-safe), locked until the commit.
+
+    The row may belong to another artisan: the caller checks ``artisan_id``.
+    """
+    table = Device.__table__
+    insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
+    now = utcnow()
+    session.execute(insert(table).values(
+        id=client_id, artisan_id=artisan_id, last_seq=0, app_version="", user_agent="",
+        created_at=now).on_conflict_do_nothing(index_elements=[table.c.id]))
+    return session.execute(
+        select(Device).where(Device.id == client_id).with_for_update(key_share=True)
+        .execution_options(populate_existing=True)).scalar_one()
+
+
+def lock_profile(session: Session, artisan_id: int) -> ArtisanProfile:
+    """Return the artisan's profile (the version counter), locked until the commit."""
+    return session.execute(
+        select(ArtisanProfile).where(ArtisanProfile.user_id == artisan_id)
+        .with_for_update(key_share=True).execution_options(populate_existing=True)
+    ).scalar_one()
+
+
+def is_passing_fault(error: Exception) -> bool:
+    """Say whether trying again later may succeed: busy, locked, serialization, deadlock, gone.
+
+    All of these are ``OperationalError`` on both engines (and a pool timeout); the phone keeps
+    its mutations and tries again, so nothing is lost by answering 503.
+    """
+    return isinstance(error, exc.OperationalError | exc.TimeoutError | exc.InterfaceError)
