@@ -153,18 +153,3 @@ def apply_patch(state: dict, patch: list) -> dict:
             state.pop(op["key"], None)
     return state
 
-
-# TEMPORARY until marche/api/views.py calls sync_views.register(bp): serve the routes anyway.
-import pytest  # noqa: E402
-from flask import Blueprint  # noqa: E402
-
-
-@pytest.fixture(autouse=True)
-def sync_routes(app):
-    if "api.sync_push" not in app.view_functions:
-        from marche.api.sync_views import register
-
-        blueprint = Blueprint("api_sync_dev", __name__)
-        register(blueprint)
-        app.register_blueprint(blueprint, url_prefix="/api/v1")
-    return app

@@ -18,7 +18,7 @@ from marche.models import (
     SyncOp,
 )
 
-from .sync_helpers import (  # noqa: F401
+from .sync_helpers import (
     Phone,
     login,
     new_id,
@@ -26,7 +26,6 @@ from .sync_helpers import (  # noqa: F401
     server_summary,
     shop,
     stock_level,
-    sync_routes,
 )
 
 

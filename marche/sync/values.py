@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from flask import current_app, url_for
-from werkzeug.routing import BuildError
 
 from ..models import Product, ProductConflict, Sale, Stall, SyncOp
 from ..qr import absolute_url
@@ -49,14 +48,23 @@ def product_value(product: Product, conflicts: list[ProductConflict]) -> dict:
     }
 
 
+# The public blueprint's endpoints for a stall's page and QR image (the first that exists).
+PAGE_ENDPOINTS = ("public.stall_page",)
+QR_ENDPOINTS = ("public.qr_png", "public.stall_qr_png")
+
+
 def stall_urls(slug: str) -> tuple[str, str]:
     """Return the stall's public page and QR image, absolute (they are printed on posters)."""
-    try:
-        return (absolute_url("public.stall_page", slug=slug),
-                absolute_url("public.stall_qr_png", slug=slug))
-    except BuildError:  # the public pages are not registered in this app
-        base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-        return f"{base}/s/{slug}", f"{base}/s/{slug}/qr.png"
+    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
+    return (_absolute(PAGE_ENDPOINTS, slug, f"{base}/s/{slug}"),
+            _absolute(QR_ENDPOINTS, slug, f"{base}/s/{slug}/qr.png"))
+
+
+def _absolute(endpoints, slug: str, fallback: str) -> str:
+    for endpoint in endpoints:
+        if endpoint in current_app.view_functions:
+            return absolute_url(endpoint, slug=slug)
+    return fallback  # the public pages are not registered in this app
 
 
 def stall_value(stall: Stall) -> dict:
