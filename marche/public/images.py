@@ -3,15 +3,14 @@
 from flask import abort, current_app
 
 from .. import qr
-from ..extensions import db
-from ..models import Stall
+from .pages import find_stall
 
 # The code only changes if PUBLIC_URL does: let browsers and printers keep it a long time.
 LONG_CACHE = "public, max-age=2592000"
 
 
 def _stall_url(slug: str) -> str:
-    stall = db.session.execute(db.select(Stall).where(Stall.slug == slug)).scalar_one_or_none()
+    stall = find_stall(slug)
     if stall is None:
         abort(404)
     return qr.absolute_url("public.stall_page", slug=stall.slug)

@@ -20,7 +20,14 @@ def unavailable():
     return current_app.make_response((page, 404))
 
 
+def plausible(slug: str) -> bool:
+    """Tell whether a slug from an address may be looked up (PostgreSQL refuses NUL bytes)."""
+    return 0 < len(slug) <= 80 and slug.isprintable()
+
+
 def find_stall(slug: str) -> Stall | None:
+    if not plausible(slug):
+        return None
     return db.session.execute(db.select(Stall).where(Stall.slug == slug)).scalar_one_or_none()
 
 
@@ -67,8 +74,10 @@ def like(slug: str, product_id: uuid.UUID):
 
 def market_page(slug: str):
     """Show a market's stalls in stall-number order, each linking to its artisan's page."""
-    market = db.session.execute(
-        db.select(Market).where(Market.slug == slug)).scalar_one_or_none()
+    market = None
+    if plausible(slug):
+        market = db.session.execute(
+            db.select(Market).where(Market.slug == slug)).scalar_one_or_none()
     if market is None:
         return unavailable()
     stalls = [stall for stall in market.stalls if is_visible(stall.artisan)]
