@@ -87,7 +87,7 @@ def rebuild_schema() -> None:
 
 
 def _photo(shape: str, colours: tuple[str, str]) -> str:
-    return photos.store_image(demo_pictures.picture(shape, *colours))
+    return photos.save_bytes(demo_pictures.picture(shape, *colours))
 
 
 def _markets(cohort: Cohort, today: dt.date) -> list[Market]:
@@ -140,16 +140,17 @@ def load(today: dt.date | None = None, seed: int = 2026) -> Season:
 
 def _sales(season: Season, rng: random.Random) -> None:
     """Record the past market's day and this morning's sales through the sync protocol."""
-    from .demo_sales import record_day
+    from .demo_sales import Phone, record_day
 
     past, current, _upcoming = season.markets
     for artisan in season.artisans:
         profile = artisan.profile
+        phone = Phone(profile)
         products = [p for p in profile.products if p.active]
         for market, count, close in ((past, rng.randint(9, 16), True),
                                      (current, rng.randint(3, 7), False)):
             stall = next(s for s in market.stalls if s.artisan_id == profile.user_id)
-            record_day(profile, stall, products, market, count, close, rng)
+            record_day(profile, phone, stall, products, market, count, close, rng)
 
 
 def summary(season: Season, url: str) -> str:

@@ -11,7 +11,7 @@ def _count(model) -> int:
 def test_demo_builds_a_season_and_prints_every_log_in(app, runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
-    for text in ("coach@example.org", "demo-coach", "2468", "http://"):
+    for text in ("coach@example.org", "demo-coach", "2468", "/auth/login", "/auth/pin"):
         assert text in result.output
     for login in ("awa", "bilal", "chen", "dounia", "emile", "fatou"):
         assert login in result.output
