@@ -14,8 +14,7 @@ from ..web import render
 from . import queries
 from .forms import artisan_schema, load_form
 from .naming import profile_slug, suggest_login
-
-COACHES = (Role.COACH, Role.ADMIN)
+from .queries import COACHES
 
 STATUS_LABELS = {
     "active": _l("Active"),

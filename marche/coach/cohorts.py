@@ -5,13 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Cohort, Role
+from ..models import Cohort
 from ..security import role_required
 from ..web import render
 from . import queries
 from .forms import cohort_schema, load_form
-
-COACHES = (Role.COACH, Role.ADMIN)
+from .queries import COACHES
 
 
 @role_required(*COACHES)

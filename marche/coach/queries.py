@@ -26,6 +26,8 @@ from ..models import (
     cohort_coaches,
 )
 
+# Who may open the coach's pages at all.
+COACHES = (Role.COACH, Role.ADMIN)
 # Ids beyond a 32-bit integer reach PostgreSQL as an error, not as "no such row".
 _MAX_ID = 2**31 - 1
 

@@ -7,14 +7,14 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..i18n import euros_input
-from ..models import ArtisanProfile, Market, Role, Stall, StallStatus
+from ..models import ArtisanProfile, Market, Stall, StallStatus
 from ..security import role_required
 from ..web import is_htmx, render
 from . import queries
 from .forms import load_form, new_stall_schema, stall_schema
 from .naming import stall_slug
+from .queries import COACHES
 
-COACHES = (Role.COACH, Role.ADMIN)
 STATUS_LABELS = {
     StallStatus.UPCOMING: _l("Not open yet"),
     StallStatus.OPEN: _l("Open"),

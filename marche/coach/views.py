@@ -6,7 +6,6 @@ URL map of the coach's side in one readable table.
 
 from flask import Blueprint, current_app
 
-from ..models import Role
 from ..qr import absolute_url
 from ..security import role_required
 from ..web import render
@@ -16,14 +15,14 @@ bp = Blueprint("coach", __name__)
 
 
 @bp.before_request
-@role_required(Role.COACH, Role.ADMIN)
+@role_required(*queries.COACHES)
 def _coaches_only():
     # A safety net under each view's own decorator: a view added later is closed by default.
     return None
 
 
 @bp.get("/")
-@role_required(Role.COACH, Role.ADMIN)
+@role_required(*queries.COACHES)
 def home():
     """Show today's markets of the coach's cohorts, with their stalls."""
     todays = queries.todays_markets()
@@ -31,7 +30,7 @@ def home():
     upcoming, _past = queries.markets_split(today)
     upcoming = [market for market in upcoming if market not in todays][:5]
     return render("coach/home.html", todays=todays, upcoming=upcoming,
-                  cohorts=queries.visible_cohorts())
+                  cohorts=queries.visible_cohorts(), nav="home")
 
 
 @bp.context_processor
