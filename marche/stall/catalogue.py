@@ -5,13 +5,13 @@ import uuid
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from sqlalchemy import update
 
 from .. import photos
 from ..extensions import db
 from ..i18n import euros_input
-from ..models import ArtisanProfile, Product, Role
+from ..models import Product, Role
 from ..security import role_required
+from ..sync.versions import stamp
 from ..web import render
 from .access import my_profile, own_product
 from .forms import load_form, product_schema
@@ -19,18 +19,6 @@ from .forms import load_form, product_schema
 # The fields a form edit may change, as (form field, model attribute).
 _FIELDS = (("name", "name"), ("price", "price_cents"), ("cost", "cost_cents"),
            ("category", "category"), ("active", "active"))
-
-
-def next_version(artisan_id: int) -> int:
-    """Increase the artisan's sync version in one statement and return it (the pull cookie).
-
-    A single ``UPDATE … RETURNING`` holds the row lock until commit, so a push committing at
-    the same moment can never hand out the same number.
-    """
-    return db.session.execute(
-        update(ArtisanProfile).where(ArtisanProfile.user_id == artisan_id)
-        .values(version=ArtisanProfile.version + 1).returning(ArtisanProfile.version)
-    ).scalar_one()
 
 
 def _categories() -> list[str]:
@@ -92,7 +80,7 @@ def _submit(product: Product | None):
         if not is_new:
             # A phone that edited an older edit_version will be told of the conflict.
             product.edit_version += 1
-        product.version = next_version(current_user.id)
+        stamp(current_user.id, product)
         db.session.commit()
         flash(_("Saved ✓"), "success")
     return redirect(url_for("stall.products"))
@@ -135,7 +123,7 @@ def product_archive(product_id: uuid.UUID):
     if product.active != active:
         product.active = active
         product.edit_version += 1
-        product.version = next_version(current_user.id)
+        stamp(current_user.id, product)
         db.session.commit()
     flash(_("Put back on sale ✓") if active else _("Archived ✓"), "success")
     return redirect(url_for("stall.products"))
