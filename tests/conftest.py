@@ -8,6 +8,7 @@ import os
 import uuid
 
 import pytest
+from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 
 from marche import create_app
@@ -74,8 +75,22 @@ def app(database, tmp_path, request):
         db.engine.dispose()
 
 
+class OwnContextClient(FlaskClient):
+    """A test client whose every request runs in an app context of its own, as in production.
+
+    The ``make`` fixture keeps an app context open for the whole test; a request would reuse
+    it, and with it ``g``, where Flask-Login keeps the user it loaded, and the test's database
+    session. A log-out or a session that ends would then go unnoticed by the next request.
+    """
+
+    def open(self, *args, **kwargs):
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def client(app):
+    app.test_client_class = OwnContextClient
     return app.test_client()
 
 
