@@ -12,15 +12,16 @@ from .config import RTL_LANGUAGES
 
 
 def select_locale() -> str:
-    """Pick the language: the user's choice, then the session's, then the browser's, then French."""
+    """Pick the language: this browser's choice, the user's, the browser's, then French."""
     languages = current_app.config["LANGUAGES"]
     if not has_request_context():  # the command line speaks the default language
         return current_app.config["BABEL_DEFAULT_LOCALE"]
-    if current_user and current_user.is_authenticated and current_user.locale in languages:
-        return current_user.locale
+    # A choice made in this browser (even before logging in) wins; then the user's own.
     chosen = session.get("lang")
     if chosen in languages:
         return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
     best = request.accept_languages.best_match(list(languages))
     return best or current_app.config["BABEL_DEFAULT_LOCALE"]
 
