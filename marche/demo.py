@@ -7,7 +7,6 @@ Log-ins are part of the public contract (design/contract.md): coach ``coach@exam
 
 import datetime as dt
 import random
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
@@ -15,7 +14,7 @@ from zoneinfo import ZoneInfo
 import flask_migrate
 from sqlalchemy import MetaData, inspect
 
-from . import demo_pictures, photos
+from . import demo_pictures, naming, photos
 from .extensions import db
 from .models import ArtisanProfile, Cohort, Market, Product, Role, Stall, User
 from .security import hash_secret
@@ -98,7 +97,7 @@ def _markets(cohort: Cohort, today: dt.date) -> list[Market]:
         ("Marché de Noël des Guilands", today + dt.timedelta(days=12), "Parc des Guilands"),
     ):
         market = Market(cohort=cohort, name=name, place=place, date=date,
-                        slug=f"{'noel-guilands' if 'Noël' in name else 'cour-carree'}-{date}",
+                        slug=naming.market_slug(name, date),
                         address="Parc départemental Jean-Moulin – Les Guilands, 93170 Bagnolet",
                         opens_at=dt.time(10), closes_at=dt.time(18), timezone=TIMEZONE,
                         default_fee_cents=1000)
@@ -132,7 +131,7 @@ def load(today: dt.date | None = None, seed: int = 2026) -> Season:
         for number, artisan in enumerate(season.artisans, start=1):
             db.session.add(Stall(market=market, artisan=artisan.profile, number=number,
                                  fee_cents=market.default_fee_cents,
-                                 slug=secrets.token_hex(4)))
+                                 slug=naming.stall_slug()))
     db.session.commit()
     _sales(season, random.Random(seed))
     return season

@@ -8,12 +8,12 @@ from sqlalchemy.exc import IntegrityError
 
 from ..extensions import db
 from ..models import ArtisanProfile, Role, User, utcnow
+from ..naming import profile_slug, suggest_login
 from ..qr import absolute_url, qr_svg
 from ..security import new_enrolment, role_required
 from ..web import render
 from . import queries
 from .forms import artisan_schema, load_form
-from .naming import profile_slug, suggest_login
 from .queries import COACHES
 
 STATUS_LABELS = {

@@ -6,8 +6,8 @@ import zoneinfo
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
+from ..naming import LOGIN_PATTERN
 from ..schemas import FormSchema, Money, Text, first_errors, optional_text, required_text
-from .naming import LOGIN_PATTERN
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 # The zones a French programme meets (mainland, neighbours, overseas); any valid zone is accepted.

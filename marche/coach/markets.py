@@ -9,11 +9,11 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..i18n import euros_input
 from ..models import Market
+from ..naming import market_slug
 from ..security import role_required
 from ..web import render
 from . import queries, stalls
 from .forms import DEFAULT_TIMEZONE, TIMEZONE_CHOICES, load_form, market_schema, new_market_schema
-from .naming import market_slug
 from .queries import COACHES
 
 _FIELDS = ("name", "place", "address", "date", "opens_at", "closes_at", "timezone",

@@ -8,11 +8,11 @@ from sqlalchemy.exc import IntegrityError
 from ..extensions import db
 from ..i18n import euros_input
 from ..models import ArtisanProfile, Market, Stall, StallStatus
+from ..naming import stall_slug
 from ..security import role_required
 from ..web import is_htmx, render
 from . import queries
 from .forms import load_form, new_stall_schema, stall_schema
-from .naming import stall_slug
 from .queries import COACHES
 
 STATUS_LABELS = {

@@ -5,8 +5,8 @@ import re
 import secrets
 import unicodedata
 
-from ..extensions import db
-from ..models import ArtisanProfile, Market, Stall, User
+from .extensions import db
+from .models import ArtisanProfile, Market, Stall, User
 
 LOGIN_PATTERN = r"^[a-z0-9][a-z0-9-]{0,30}[a-z0-9]$"
 # No 0/o, 1/l/i: a stall slug may be read aloud or typed from a poster.
