@@ -56,7 +56,7 @@ def stall_page(slug: str):
 
 
 def _like_limit() -> str:
-    return current_app.config.get("LIKE_RATE_LIMIT", "30 per minute")
+    return current_app.config["LIKE_RATE_LIMIT"]
 
 
 @limiter.limit(_like_limit)
