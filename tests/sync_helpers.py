@@ -153,3 +153,9 @@ def apply_patch(state: dict, patch: list) -> dict:
             state.pop(op["key"], None)
     return state
 
+
+
+def fresh(model, row_id):
+    """Read a row as the database has it now (requests run in sessions of their own)."""
+    db.session.expire_all()
+    return db.session.get(model, uuid.UUID(str(row_id)) if not isinstance(row_id, int) else row_id)

@@ -1,7 +1,6 @@
 """Pull: the whole state on a missing or unknown cookie, else exactly what changed since."""
 
 import json
-import uuid
 
 import pytest
 
@@ -9,7 +8,7 @@ from marche.extensions import db
 from marche.models import Device, Stall
 from marche.sync.versions import stamp
 
-from .sync_helpers import Phone, apply_patch, login, new_id, shop
+from .sync_helpers import Phone, apply_patch, fresh, login, new_id, shop
 
 
 def state_of(response) -> dict:
@@ -176,7 +175,7 @@ def test_an_unknown_client_pulls_with_last_seq_zero_and_is_remembered(client, ma
     phone = Phone()
     response = phone.pull(client)
     assert response.json["last_seq"] == 0
-    device = db.session.get(Device, uuid.UUID(phone.client_id))
+    device = fresh(Device, phone.client_id)
     assert device.artisan_id == s.artisan_id and device.last_pull_at is not None
 
 
@@ -204,7 +203,7 @@ def test_a_stall_stamped_by_another_screen_reaches_the_phone(client, make):
     phone.push(client)
     cookie = phone.pull(client).json["cookie"]
 
-    stall = db.session.get(Stall, uuid.UUID(s.stall_id))
+    stall = fresh(Stall, s.stall_id)
     stall.number = 42
     stamp(s.artisan_id, stall)
     db.session.commit()

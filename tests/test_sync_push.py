@@ -20,6 +20,7 @@ from marche.models import (
 
 from .sync_helpers import (
     Phone,
+    fresh,
     login,
     new_id,
     ops_of,
@@ -48,10 +49,10 @@ def test_a_sale_is_stored_with_its_lines_payments_and_stock(client, make):
     assert summary.takings_cents == 2 * s.prices[s.products[0]] + 500
     assert summary.sales == 1
     assert stock_level(s.stall_id, s.products[0]) == 3
-    stored = db.session.get(Sale, uuid.UUID(sale["id"]))
+    stored = fresh(Sale, sale["id"])
     assert [line.label for line in stored.lines] == ["Item 0", "Free amount"]
     assert stored.lines[1].product_id is None
-    stall = db.session.get(Stall, uuid.UUID(s.stall_id))
+    stall = fresh(Stall, s.stall_id)
     assert stall.status == StallStatus.OPEN and stall.cash_float_cents == 5000
 
 
@@ -112,8 +113,8 @@ def test_foreign_and_unknown_stalls_and_products_are_rejected_never_written(clie
     assert db.session.execute(db.select(db.func.count(Sale.id))).scalar_one() == 0
     assert stock_level(mine.stall_id, theirs.products[0]) == 0
     db.session.expire_all()
-    assert db.session.get(Stall, uuid.UUID(theirs.stall_id)).status == StallStatus.UPCOMING
-    assert db.session.get(Product, uuid.UUID(theirs.products[0])).price_cents == 1800
+    assert fresh(Stall, theirs.stall_id).status == StallStatus.UPCOMING
+    assert fresh(Product, theirs.products[0]).price_cents == 1800
     # Nothing of the other artisan's stall shows the refused mutations on the coach page.
     assert all(op.stall_id in (None, uuid.UUID(mine.stall_id)) for op in ops_of(mine.artisan_id))
 
@@ -166,7 +167,7 @@ def test_a_void_cancels_once_and_gives_the_stock_back(client, make):
     response = phone.push(client)
     assert statuses(response) == ["applied", "applied", "applied", "rejected"]
     assert response.json["results"][3]["reason"] == "This sale was already cancelled."
-    stored = db.session.get(Sale, uuid.UUID(sale["id"]))
+    stored = fresh(Sale, sale["id"])
     assert stored.voided and stored.void_reason == "retour"
     assert stock_level(s.stall_id, s.products[0]) == 4
     assert server_summary(s.artisan_id).takings_cents == 0
@@ -186,7 +187,7 @@ def test_a_void_of_another_artisans_sale_is_rejected(client, make, app):
     phone.void(their_sale["id"])
     response = phone.push(second)
     assert statuses(response) == ["rejected"]
-    assert not db.session.get(Sale, uuid.UUID(their_sale["id"])).voided
+    assert not fresh(Sale, their_sale["id"]).voided
 
 
 def test_stock_adjustments_restock_loss_and_count_relative_to_what_was_shown(client, make):
@@ -243,10 +244,10 @@ def test_closing_records_the_cash_and_a_later_sale_is_accepted_and_late(client, 
     response = slow.push(client)
     assert statuses(response) == ["applied"]
     assert response.json["results"][0]["flags"] == ["late"]
-    stall = db.session.get(Stall, uuid.UUID(s.stall_id))
+    stall = fresh(Stall, s.stall_id)
     assert stall.status == StallStatus.CLOSED
     assert (stall.cash_counted_cents, stall.close_note) == (5600, "tout va bien")
-    assert db.session.get(Sale, uuid.UUID(sale["id"])).late
+    assert fresh(Sale, sale["id"]).late
     assert server_summary(s.artisan_id).sales == 1  # counted: the sale happened
 
 
@@ -265,10 +266,10 @@ def test_a_product_made_at_the_stall_can_be_sold_in_the_same_push(client, make):
     response = phone.push(client)
     assert statuses(response) == ["applied", "rejected", "applied"]
     assert response.json["results"][1]["reason"] == "A new product needs a name and a price."
-    product = db.session.get(Product, uuid.UUID(product_id))
+    product = fresh(Product, product_id)
     assert (product.name, product.price_cents, product.artisan_id) == (
         "Vase bleu", 2500, s.artisan_id)
-    assert db.session.get(Sale, uuid.UUID(sale["id"])).lines[0].product_id == product.id
+    assert fresh(Sale, sale["id"]).lines[0].product_id == product.id
 
 
 def test_editing_a_product_never_rewrites_a_past_sale(client, make):
@@ -279,7 +280,7 @@ def test_editing_a_product_never_rewrites_a_past_sale(client, make):
     phone.add("product.upsert", {"product_id": s.products[0], "base_version": 1,
                                  "name": "Renamed", "price_cents": 9900})
     assert statuses(phone.push(client)) == ["applied", "applied"]
-    line = db.session.get(Sale, uuid.UUID(sale["id"])).lines[0]
+    line = fresh(Sale, sale["id"]).lines[0]
     assert (line.label, line.unit_price_cents) == ("Item 0", 1800)
     assert server_summary(s.artisan_id).takings_cents == 1800
 
@@ -295,7 +296,7 @@ def test_a_stale_edit_of_an_untouched_field_is_no_conflict(client, make):
     first.push(client)
     response = second.push(client)
     assert response.json["results"][0].get("flags") is None
-    product = db.session.get(Product, uuid.UUID(s.products[0]))
+    product = fresh(Product, s.products[0])
     assert (product.name, product.price_cents, product.edit_version) == ("New name", 1500, 3)
     assert db.session.execute(db.select(ProductConflict)).first() is None
 
@@ -313,7 +314,7 @@ def test_a_void_before_its_sale_waits_and_applies_when_the_sale_arrives(client, 
     assert response.json["last_seq"] == 1  # confirmed: the phone may forget it
     assert ops_of(s.artisan_id)[0].status == MutationStatus.WAITING
     assert statuses(seller.push(client)) == ["applied", "applied"]
-    stored = db.session.get(Sale, uuid.UUID(sale["id"]))
+    stored = fresh(Sale, sale["id"])
     assert stored.voided and stored.void_reason == "erreur"
     assert stock_level(s.stall_id, s.products[0]) == 2
     assert all(op.status == MutationStatus.APPLIED for op in ops_of(s.artisan_id))
@@ -356,7 +357,7 @@ def test_the_client_row_remembers_last_seq_skew_and_app_version(client, make):
     phone = Phone(app_version="2.0.1")
     phone.sale(s)
     phone.push(client)
-    device = db.session.get(Device, uuid.UUID(phone.client_id))
+    device = fresh(Device, phone.client_id)
     assert (device.last_seq, device.app_version, device.artisan_id) == (1, "2.0.1", s.artisan_id)
     assert abs(device.clock_skew_seconds) < 60 and device.last_push_at is not None
 
@@ -374,8 +375,8 @@ def test_every_changed_row_carries_the_new_version(client, make):
     second = phone.push(client, phone.outbox[-1:]).json["version"]
     assert second == first + 1
     assert {op.version for op in ops_of(s.artisan_id)} == {first, second}
-    assert db.session.get(Stall, uuid.UUID(s.stall_id)).version == first
-    assert db.session.get(Product, uuid.UUID(s.products[0])).version == second
+    assert fresh(Stall, s.stall_id).version == first
+    assert fresh(Product, s.products[0]).version == second
     assert {m.version for m in db.session.execute(db.select(StockMovement)).scalars()} == {first}
     # A push of duplicates only changes nothing, so the version stays.
     assert phone.push(client).json["version"] == second

@@ -20,7 +20,7 @@ from marche.models import (
 )
 from marche.sync import mutations
 
-from .sync_helpers import Phone, login, new_id, ops_of, server_summary, shop, stock_level
+from .sync_helpers import Phone, fresh, login, new_id, ops_of, server_summary, shop, stock_level
 
 
 def statuses(response):
@@ -137,7 +137,7 @@ def test_a_passing_fault_answers_503_and_moves_nothing(client, make, monkeypatch
     assert response.headers["Retry-After"] == "1"
     assert response.json["code"] == 503
     assert sale_count(s.artisan_id) == 0
-    assert db.session.get(Device, uuid.UUID(phone.client_id)) is None  # not even the client
+    assert fresh(Device, phone.client_id) is None  # not even the client
     monkeypatch.setitem(mutations.TYPES, "sale.record", real)
     assert statuses(phone.push(client)) == ["applied"] * 4
 
@@ -168,14 +168,14 @@ def test_a_phone_clock_off_by_hours_or_years_is_flagged_not_trusted(client, make
     response = phone.push(client)
     assert statuses(response) == ["applied"]
     assert response.json["results"][0]["flags"] == ["clock"]
-    stored = db.session.get(Sale, uuid.UUID(sale["id"]))
+    stored = fresh(Sale, sale["id"])
     # The sale belongs to the stall it names, and keeps the time the phone gave.
     assert str(stored.stall_id) == s.stall_id
     assert stored.occurred_at == dt.datetime.fromisoformat(sale["occurred_at"])
     assert stored.clock_flagged
-    device = db.session.get(Device, uuid.UUID(phone.client_id))
+    device = fresh(Device, phone.client_id)
     assert abs(device.clock_skew_seconds + offset.total_seconds()) < 60
-    op = db.session.get(SyncOp, uuid.UUID(sale["id"]))
+    op = fresh(SyncOp, sale["id"])
     assert op.clock_flagged and op.received_at > op.sent_at - offset - dt.timedelta(minutes=1)
     assert server_summary(s.artisan_id).takings_cents == stored.total_cents
 
@@ -223,7 +223,7 @@ def test_two_phones_changing_one_price_offline_keep_the_overwrite_as_a_conflict(
     response = second.push(client)
     assert statuses(response) == ["applied"]
     assert response.json["results"][0]["flags"] == ["conflict"]
-    product = db.session.get(Product, uuid.UUID(s.products[0]))
+    product = fresh(Product, s.products[0])
     assert (product.price_cents, product.name, product.edit_version) == (2200, "Bol raku", 3)
     [conflict] = db.session.execute(db.select(ProductConflict)).scalars().all()
     assert (conflict.field, conflict.base_version) == ("price_cents", 1)
@@ -236,7 +236,7 @@ def test_two_phones_changing_one_price_offline_keep_the_overwrite_as_a_conflict(
 def test_an_edit_after_a_catalogue_page_edit_is_kept_as_a_conflict(client, make):
     s = shop(make)
     login(client, s.user)
-    product = db.session.get(Product, uuid.UUID(s.products[0]))
+    product = fresh(Product, s.products[0])
     product.cost_cents, product.edit_version = 999, 2  # edited on a page, no field history
     db.session.commit()
     phone = Phone()
@@ -352,7 +352,7 @@ def test_the_version_counts_only_committed_pushes(client, make):
     version = phone.push(client).json["version"]
     phone.push(client)
     phone.push(client, [])
-    profile = db.session.get(ArtisanProfile, s.artisan_id)
+    profile = fresh(ArtisanProfile, s.artisan_id)
     db.session.refresh(profile)
     assert profile.version == version == 1
 
@@ -372,7 +372,7 @@ def test_a_mutation_id_of_another_artisan_is_refused_and_kept_under_a_new_id(cli
     assert statuses(response) == ["rejected"]
     [op] = ops_of(mine.artisan_id)
     assert op.id != uuid.UUID(taken["id"]) and op.reason_detail["mutation_id"] == taken["id"]
-    assert db.session.get(Sale, uuid.UUID(taken["id"])).artisan_id == theirs.artisan_id
+    assert fresh(Sale, taken["id"]).artisan_id == theirs.artisan_id
 
 
 def test_a_push_answers_401_anonymous_and_403_to_a_coach(client, make):
@@ -414,4 +414,4 @@ def test_a_garbled_phone_time_never_keeps_a_sale_off_the_server(client, make):
     body["sent_at"] = "9999-99-99"
     response = client.post("/api/v1/sync/push", json=body)
     assert statuses(response) == ["applied"]
-    assert db.session.get(Sale, uuid.UUID(sale["id"])).occurred_at is not None
+    assert fresh(Sale, sale["id"]).occurred_at is not None

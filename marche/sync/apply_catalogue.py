@@ -14,13 +14,13 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import MutationStatus, Product, ProductConflict, SyncOp
 from . import reasons
-from .context import PushContext, uuid_or_none
+from .context import Op, PushContext, uuid_or_none
 from .reasons import Rejected
 
 FIELDS = ("name", "price_cents", "cost_cents", "active", "category")
 
 
-def upsert(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
+def upsert(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Create the product, or apply the fields it names; keep stale overwrites as conflicts."""
     product = db.session.get(Product, payload["product_id"])
     given = {name: payload[name] for name in FIELDS if name in payload}
@@ -38,11 +38,12 @@ def upsert(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
     if base < product.edit_version:
         suspects = _changed_since(ctx, product, base)
         conflicts = [
-            ProductConflict(product_id=product.id, mutation_id=op.id, field=name,
-                            base_version=base, overwritten_value={"value": getattr(product, name)},
-                            new_value={"value": value}, created_at=ctx.now, version=ctx.version)
+            ctx.add(ProductConflict.__table__, {
+                "product_id": product.id, "mutation_id": op.id, "field": name,
+                "base_version": base, "overwritten_value": {"value": getattr(product, name)},
+                "new_value": {"value": value}, "created_at": ctx.now, "resolved_at": None,
+                "version": ctx.version})
             for name, value in changes.items() if suspects is None or name in suspects]
-        db.session.add_all(conflicts)
     for name, value in changes.items():
         setattr(product, name, value)
     product.edit_version += 1
@@ -52,7 +53,7 @@ def upsert(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
     return ["conflict"] if conflicts else []
 
 
-def _create(ctx: PushContext, op: SyncOp, payload: dict, given: dict) -> list[str]:
+def _create(ctx: PushContext, op: Op, payload: dict, given: dict) -> list[str]:
     if "name" not in given or "price_cents" not in given:
         raise Rejected(reasons.NEW_PRODUCT_FIELDS, {"product_id": str(payload["product_id"])})
     product = Product(id=payload["product_id"], artisan_id=ctx.artisan_id, name=given["name"],
@@ -68,12 +69,14 @@ def _create(ctx: PushContext, op: SyncOp, payload: dict, given: dict) -> list[st
 
 def _changed_since(ctx: PushContext, product: Product, base: int) -> set[str] | None:
     """Return the fields changed after edit ``base``, or None when some edit is not on record."""
-    ops = db.session.execute(select(SyncOp).where(
+    stored = db.session.execute(select(SyncOp).where(
         SyncOp.artisan_id == ctx.artisan_id, SyncOp.type == "product.upsert",
         SyncOp.status == MutationStatus.APPLIED)).scalars()
     fields: set[str] = set()
     seen: set[int] = set()
-    for other in ops:
+    for other in [*stored, *ctx.pending_ops()]:
+        if other.type != "product.upsert" or other.status != MutationStatus.APPLIED:
+            continue
         detail = other.reason_detail or {}
         if uuid_or_none((other.payload or {}).get("product_id")) != product.id:
             continue

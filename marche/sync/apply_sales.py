@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from ..extensions import db
-from ..models import MovementKind, MutationStatus, Payment, Sale, SaleLine, StallStatus, SyncOp
+from ..models import MovementKind, MutationStatus, PaymentMethod, StallStatus
 from . import reasons
-from .context import PushContext
+from .context import Op, PushContext, SaleRef
 from .reasons import Rejected
 
 
-def record(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
+def record(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Store the sale with its lines and payments, and take its items out of the stall's stock."""
     stall = ctx.stall(payload["stall_id"])
     if stall is None:
@@ -31,24 +28,28 @@ def record(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
                                         "total_cents": stated, "payments_cents": paid})
 
     occurred = op.occurred_at or ctx.now
-    sale = Sale(id=op.id, stall_id=stall.id, artisan_id=ctx.artisan_id, device_id=ctx.device.id,
-                occurred_at=occurred, received_at=ctx.now, discount_cents=discount,
-                total_cents=total, late=stall.status == StallStatus.CLOSED,
-                clock_flagged=op.clock_flagged, version=ctx.version)
-    sale.lines = [SaleLine(id=line["line_id"], position=position, product_id=line["product_id"],
-                           label=line["label"].strip(), quantity=line["quantity"],
-                           unit_price_cents=line["unit_price_cents"])
-                  for position, line in enumerate(lines)]
-    sale.payments = [Payment(id=payment["payment_id"], method=payment["method"],
-                             amount_cents=payment["amount_cents"]) for payment in payments]
-    db.session.add(sale)
-    flags = ["late"] if sale.late else []
-    for product_id, quantity in _quantities(sale).items():
-        if ctx.move(op, stall.id, product_id, MovementKind.SALE, -quantity, occurred).below_zero:
+    late = stall.status == StallStatus.CLOSED
+    row = {"id": op.id, "stall_id": stall.id, "artisan_id": ctx.artisan_id,
+           "device_id": ctx.device.id, "occurred_at": occurred, "received_at": ctx.now,
+           "discount_cents": discount, "total_cents": total, "late": late,
+           "clock_flagged": op.clock_flagged, "voided": False, "void_id": None,
+           "void_reason": None, "voided_at": None, "version": ctx.version}
+    line_rows = [{"id": line["line_id"], "sale_id": op.id, "position": position,
+                  "product_id": line["product_id"], "label": line["label"].strip(),
+                  "quantity": line["quantity"], "unit_price_cents": line["unit_price_cents"]}
+                 for position, line in enumerate(lines)]
+    payment_rows = [{"id": payment["payment_id"], "sale_id": op.id,
+                     "method": PaymentMethod(payment["method"]),
+                     "amount_cents": payment["amount_cents"]} for payment in payments]
+    ctx.add_sale(row, line_rows, payment_rows)
+    sale = SaleRef(row, line_rows, None)
+    flags = ["late"] if late else []
+    for product_id, quantity in sale.quantities().items():
+        if ctx.move(op, stall.id, product_id, MovementKind.SALE, -quantity, occurred):
             flags.append("below_zero")
 
     # A void of this sale may have come first, from another phone: it applies now.
-    voids = ctx.waiting_voids(sale.id)
+    voids = ctx.waiting_voids(op.id)
     if voids:
         _void(ctx, voids[0], sale)
         for extra in voids[1:]:
@@ -62,46 +63,35 @@ def refuse_waiting_voids(ctx: PushContext, sale_id) -> None:
         _refuse_waiting(ctx, op, reasons.SALE_REFUSED)
 
 
-def void(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
+def void(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Mark the sale voided and put its items back in stock; before its sale, wait for it."""
-    sale = db.session.get(Sale, payload["sale_id"])
+    sale = ctx.sale(payload["sale_id"])
     if sale is None:
         op.status = MutationStatus.WAITING
         ctx.add_waiting(payload["sale_id"], op)
         return ["waiting"]
-    if sale.artisan_id != ctx.artisan_id:
+    if sale.get("artisan_id") != ctx.artisan_id:
         raise Rejected(reasons.UNKNOWN_SALE, {"sale_id": str(payload["sale_id"])})
-    op.stall_id = sale.stall_id
-    if sale.voided:
-        raise Rejected(reasons.ALREADY_VOIDED, {"sale_id": str(sale.id)})
+    op.stall_id = sale.get("stall_id")
+    if sale.get("voided"):
+        raise Rejected(reasons.ALREADY_VOIDED, {"sale_id": str(payload["sale_id"])})
     _void(ctx, op, sale)
     return []
 
 
-def _void(ctx: PushContext, op: SyncOp, sale: Sale) -> None:
-    reason = (op.payload or {}).get("reason")
-    sale.voided = True
-    sale.void_id = op.id
-    sale.void_reason = reason[:200] if isinstance(reason, str) else None
-    sale.voided_at = op.occurred_at or ctx.now
+def _void(ctx: PushContext, op: Op, sale: SaleRef) -> None:
+    reason = op.payload.get("reason") if isinstance(op.payload, dict) else None
+    at = op.occurred_at or ctx.now
+    sale.void(ctx, op, reason[:200] if isinstance(reason, str) else None, at)
     op.status = MutationStatus.APPLIED
-    op.stall_id = sale.stall_id
-    ctx.stamp(sale, op)
-    for product_id, quantity in _quantities(sale).items():
-        ctx.move(op, sale.stall_id, product_id, MovementKind.VOID, quantity, sale.voided_at)
+    op.stall_id = sale.get("stall_id")
+    ctx.touch_op(op)
+    for product_id, quantity in sale.quantities().items():
+        ctx.move(op, sale.get("stall_id"), product_id, MovementKind.VOID, quantity, at)
 
 
-def _refuse_waiting(ctx: PushContext, op: SyncOp, reason: str) -> None:
+def _refuse_waiting(ctx: PushContext, op: Op, reason: str) -> None:
     op.status = MutationStatus.REJECTED
     op.reason = reason
     op.reason_detail = {"sale_id": (op.payload or {}).get("sale_id")}
-    ctx.stamp(op)
-
-
-def _quantities(sale: Sale) -> dict:
-    # One movement per product per mutation (the unique key): lines of one product add up.
-    quantities: dict = defaultdict(int)
-    for line in sale.lines:
-        if line.product_id is not None:
-            quantities[line.product_id] += line.quantity
-    return quantities
+    ctx.touch_op(op)

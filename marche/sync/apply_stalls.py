@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from ..models import MovementKind, StallStatus, SyncOp
+from ..models import MovementKind, StallStatus
 from . import reasons
-from .context import PushContext
+from .context import Op, PushContext
 from .reasons import Rejected
 
 
-def _own_stall(ctx: PushContext, op: SyncOp, payload: dict):
+def _own_stall(ctx: PushContext, op: Op, payload: dict):
     stall = ctx.stall(payload["stall_id"])
     if stall is None:
         raise Rejected(reasons.UNKNOWN_STALL, {"stall_id": str(payload["stall_id"])})
@@ -23,7 +23,7 @@ def _own_product(ctx: PushContext, product_id):
         raise Rejected(reasons.UNKNOWN_PRODUCT, {"product_id": str(product_id)})
 
 
-def open_stall(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
+def open_stall(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Open the stall with its cash float, and write the opening stock."""
     stall = _own_stall(ctx, op, payload)
     if stall.status != StallStatus.UPCOMING:
@@ -46,7 +46,7 @@ def open_stall(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
 KINDS = {"restock": MovementKind.RESTOCK, "loss": MovementKind.LOSS, "count": MovementKind.COUNT}
 
 
-def adjust_stock(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
+def adjust_stock(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Add a restock, take off a loss, or correct by a count (relative to what was shown)."""
     stall = _own_stall(ctx, op, payload)
     _own_product(ctx, payload["product_id"])
@@ -55,12 +55,12 @@ def adjust_stock(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
     delta = {"restock": quantity, "loss": -quantity}.get(kind)
     if delta is None:
         delta = quantity - payload["shown"]
-    movement = ctx.move(op, stall.id, payload["product_id"], KINDS[kind], delta,
-                        op.occurred_at or ctx.now)
-    return ["below_zero"] if movement.below_zero else []
+    below = ctx.move(op, stall.id, payload["product_id"], KINDS[kind], delta,
+                     op.occurred_at or ctx.now)
+    return ["below_zero"] if below else []
 
 
-def close_stall(ctx: PushContext, op: SyncOp, payload: dict) -> list[str]:
+def close_stall(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Close the stall's day with the cash counted; a second close updates the count."""
     stall = _own_stall(ctx, op, payload)
     stall.status = StallStatus.CLOSED

@@ -8,6 +8,8 @@ workers' pushes run one after the other. A pull says ``BEGIN``: its reads share 
 one artisan run one after the other; a pull reads in one ``REPEATABLE READ`` transaction.
 """
 
+import contextlib
+import threading
 import uuid
 
 from sqlalchemy import exc, select
@@ -19,10 +21,40 @@ from ..models import ArtisanProfile, Device, utcnow
 # How long a push waits for another push's lock before answering 503 (PostgreSQL; SQLite
 # waits its busy_timeout, set in extensions.py).
 LOCK_TIMEOUT = "5s"
+# SQLite has one writer at a time; its busy handler polls with growing sleeps, so threads of
+# one process queue on a mutex instead (fair and prompt). Other processes still wait on
+# SQLite's busy_timeout.
+MUTEX_TIMEOUT = 10
+_mutexes: dict[str, threading.Lock] = {}
+_mutexes_lock = threading.Lock()
 
 
 def dialect(session: Session) -> str:
     return session.get_bind().dialect.name
+
+
+@contextlib.contextmanager
+def writing(session: Session):
+    """Hold this process's SQLite write mutex around a write transaction (no-op elsewhere).
+
+    A push waits at most ``MUTEX_TIMEOUT`` seconds, then fails like a busy database (503).
+    """
+    bind = session.get_bind()
+    if bind.dialect.name != "sqlite":
+        yield
+        return
+    with _mutexes_lock:
+        mutex = _mutexes.setdefault(str(bind.url), threading.Lock())
+    # Give the pooled connection back while waiting: a waiter holding one could starve the
+    # holder of the mutex of a connection.
+    session.rollback()
+    if not mutex.acquire(timeout=MUTEX_TIMEOUT):
+        raise exc.OperationalError("BEGIN IMMEDIATE", {}, TimeoutError("write mutex busy"))
+    try:
+        yield
+    finally:
+        session.rollback()  # nothing stays open past the mutex (a no-op after a commit)
+        mutex.release()
 
 
 def begin_write(session: Session) -> None:

@@ -165,11 +165,12 @@ def since(artisan_id: int, cookie: int) -> list[dict]:
 def _note_pull(artisan_id: int, client_id, now: dt.datetime) -> None:
     """Record when this phone last pulled (the coach sees it); skipped if the row is busy."""
     try:
-        locking.begin_write(db.session)
-        device = locking.lock_device(db.session, client_id, artisan_id)
-        if device.artisan_id == artisan_id:
-            device.last_pull_at = now
-        db.session.commit()
+        with locking.writing(db.session):
+            locking.begin_write(db.session)
+            device = locking.lock_device(db.session, client_id, artisan_id)
+            if device.artisan_id == artisan_id:
+                device.last_pull_at = now
+            db.session.commit()
     except exc.SQLAlchemyError as error:
         db.session.rollback()
         current_app.logger.info("sync pull: last pull time not written: %s", error)

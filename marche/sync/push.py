@@ -5,6 +5,10 @@ beyond the next one stops the batch (409, the phone re-sends from ``last_seq``);
 is applied, or stored as rejected with its reason. Either way ``last_seq`` moves on, so a bad
 mutation never blocks the ones behind it. A passing fault (database busy, lock timeout,
 serialization failure) rolls everything back and answers 503: nothing moved, the phone retries.
+
+The batch's rows are written together at the end. If the database refuses them (an id the phone
+made that someone else's row already has, a value out of a column's range), the whole push is
+done again one mutation at a time, each in a savepoint, so that only the culprit is refused.
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from werkzeug.exceptions import Forbidden, ServiceUnavailable
 from ..extensions import db
 from ..models import MutationStatus, SyncOp, utcnow
 from . import apply_sales, locking, reasons
-from .context import PushContext, uuid_or_none
+from .context import Op, PushContext, uuid_or_none
 from .mutations import TYPES
 from .reasons import Rejected
 from .schemas import push_request_schema
+
+REFUSED_BY_DATABASE = (exc.IntegrityError, exc.DataError)
 
 
 class Busy(ServiceUnavailable):
@@ -42,37 +48,50 @@ def push(artisan_id: int, body, user_agent: str = "") -> tuple[int, dict]:
     if data["sent_at"] is not None:
         skew = int(max(min((now - data["sent_at"]).total_seconds(), 2**31 - 1), -(2**31 - 1)))
     limit = current_app.config.get("SYNC_CLOCK_SKEW_FLAG_SECONDS", 15 * 60)
-    envelope = {"sent_at": data["sent_at"], "skew": skew,
-                "flagged": skew is not None and abs(skew) > limit,
+    envelope = {"sent_at": data["sent_at"], "clock_skew_seconds": skew,
                 "app_version": (data["app_version"] or "")[:40]}
+    flagged = skew is not None and abs(skew) > limit
     try:
-        locking.begin_write(db.session)
-        device = locking.lock_device(db.session, data["client_id"], artisan_id)
-        if device.artisan_id != artisan_id:
-            db.session.rollback()
-            raise Forbidden()
-        profile = locking.lock_profile(db.session, artisan_id)
-        ctx = PushContext(artisan_id=artisan_id, device=device, version=profile.version + 1,
-                          now=now)
-        results, gap = _run(ctx, data["mutations"], envelope)
-        if ctx.changed:
-            profile.version = ctx.version
-        device.last_push_at = now
-        device.clock_skew_seconds = skew
-        device.app_version = envelope["app_version"]
-        device.user_agent = user_agent[:300]
-        answer = {"last_seq": device.last_seq, "version": profile.version, "results": results}
-        db.session.commit()
+        with locking.writing(db.session):
+            try:
+                return _push(artisan_id, data, envelope, flagged, user_agent, now, False)
+            except REFUSED_BY_DATABASE:
+                db.session.rollback()
+                return _push(artisan_id, data, envelope, flagged, user_agent, now, True)
     except exc.SQLAlchemyError as error:
         db.session.rollback()
         if locking.is_passing_fault(error):
             current_app.logger.warning("sync push: passing fault, answered 503: %s", error)
             raise Busy() from error
         raise
+
+
+def _push(artisan_id, data, envelope, flagged, user_agent, now, careful) -> tuple[int, dict]:
+    locking.begin_write(db.session)
+    device = locking.lock_device(db.session, data["client_id"], artisan_id)
+    if device.artisan_id != artisan_id:
+        db.session.rollback()
+        raise Forbidden()
+    profile = locking.lock_profile(db.session, artisan_id)
+    ctx = PushContext(artisan_id=artisan_id, device=device, version=profile.version + 1,
+                      now=now)
+    envelope = {**envelope, "device_id": device.id, "artisan_id": artisan_id,
+                "received_at": now, "flagged": flagged}
+    results, gap = _run(ctx, data["mutations"], envelope, careful)
+    ctx.write()
+    if ctx.changed:
+        profile.version = ctx.version
+    device.last_push_at = now
+    device.clock_skew_seconds = envelope["clock_skew_seconds"]
+    device.app_version = envelope["app_version"]
+    device.user_agent = user_agent[:300]
+    answer = {"last_seq": device.last_seq, "version": profile.version, "results": results}
+    db.session.commit()
     return (409 if gap else 200), answer
 
 
-def _run(ctx: PushContext, mutations: list[dict], envelope: dict) -> tuple[list[dict], bool]:
+def _run(ctx: PushContext, mutations: list[dict], envelope: dict,
+         careful: bool) -> tuple[list[dict], bool]:
     device = ctx.device
     fresh = [m["id"] for m in mutations if m["seq"] > device.last_seq]
     # Who already owns each id: a mutation stored under another seq (or client) is not redone.
@@ -90,99 +109,102 @@ def _run(ctx: PushContext, mutations: list[dict], envelope: dict) -> tuple[list[
         if owner == ctx.artisan_id:
             result = {"id": str(mutation["id"]), "status": "duplicate"}
         elif owner is not None:
-            result = _store_rejected(ctx, mutation, envelope, reasons.ID_TAKEN,
-                                     {"mutation_id": str(mutation["id"])}, new_id=True)
+            result = _reject(ctx, mutation, envelope, reasons.ID_TAKEN,
+                             {"mutation_id": str(mutation["id"])}, new_id=True)
+        elif careful:
+            result = _apply_carefully(ctx, mutation, envelope)
         else:
             result = _apply(ctx, mutation, envelope)
-            owners[mutation["id"]] = ctx.artisan_id
+        owners[mutation["id"]] = ctx.artisan_id
         results.append(result)
         device.last_seq = seq
     return results, False
 
 
-def _new_op(ctx: PushContext, mutation: dict, envelope: dict, status: MutationStatus) -> SyncOp:
-    return SyncOp(
-        id=mutation["id"], device_id=ctx.device.id, artisan_id=ctx.artisan_id,
-        seq=mutation["seq"], type=mutation["type"][:40], payload=_storable(mutation["payload"]),
-        occurred_at=mutation["occurred_at"], sent_at=envelope["sent_at"], received_at=ctx.now,
-        clock_skew_seconds=envelope["skew"], clock_flagged=envelope["flagged"],
-        app_version=envelope["app_version"], status=status, version=ctx.version)
+def _new_op(mutation: dict, envelope: dict, status: MutationStatus) -> Op:
+    return Op(id=mutation["id"], seq=mutation["seq"], type=mutation["type"][:40],
+              payload=_storable(mutation["payload"]), occurred_at=mutation["occurred_at"],
+              status=status, clock_flagged=envelope["flagged"],
+              envelope={key: envelope[key] for key in (
+                  "device_id", "artisan_id", "sent_at", "received_at", "clock_skew_seconds",
+                  "app_version")})
 
 
 def _apply(ctx: PushContext, mutation: dict, envelope: dict) -> dict:
     kind = TYPES.get(mutation["type"])
     if kind is None:
-        return _store_rejected(ctx, mutation, envelope, reasons.UNKNOWN_TYPE,
-                               {"type": mutation["type"][:80]})
+        return _reject(ctx, mutation, envelope, reasons.UNKNOWN_TYPE,
+                       {"type": mutation["type"][:80]})
     try:
         payload = kind.schema.load(mutation["payload"])
     except ValidationError as error:
-        return _store_rejected(ctx, mutation, envelope, reasons.BAD_VALUES,
-                               {"fields": error.messages})
-    op = _new_op(ctx, mutation, envelope, MutationStatus.APPLIED)
-    savepoint = db.session.begin_nested()
+        return _reject(ctx, mutation, envelope, reasons.BAD_VALUES, {"fields": error.messages})
+    op = _new_op(mutation, envelope, MutationStatus.APPLIED)
     try:
-        # Inserted first: the unit of work orders tables by relationships only, and stock
-        # movements and conflicts reference this row by a bare foreign key.
-        db.session.add(op)
-        db.session.flush()
+        # Appliers check everything before they write anything: a refusal leaves no trace.
         flags = kind.apply(ctx, op, payload)
-        db.session.flush()
     except Rejected as rejection:
-        savepoint.rollback()
-        ctx.forget()
-        return _store_rejected(ctx, mutation, envelope, rejection.reason, rejection.detail)
-    except (exc.IntegrityError, exc.DataError) as error:
-        # An id the phone made is already used elsewhere, or a value the database refuses:
-        # retrying cannot help, so it is refused like any bad mutation.
-        savepoint.rollback()
-        ctx.forget()
-        reason = reasons.ID_TAKEN if isinstance(error, exc.IntegrityError) else reasons.NOT_STORED
-        return _store_rejected(ctx, mutation, envelope, reason,
-                               {"error": type(error.orig).__name__})
-    savepoint.commit()
+        return _reject(ctx, mutation, envelope, rejection.reason, rejection.detail)
+    ctx.add_op(op)
     ctx.changed = True
-    if flags and envelope["flagged"]:
-        flags = sorted({*flags, "clock"})
-    elif envelope["flagged"]:
-        flags = ["clock"]
-    status = "waiting" if op.status == MutationStatus.WAITING else "applied"
-    result = {"id": str(op.id), "status": status}
+    flags = {flag for flag in flags if flag != "waiting"}
+    if envelope["flagged"]:
+        flags.add("clock")
+    result = {"id": str(op.id),
+              "status": "waiting" if op.status == MutationStatus.WAITING else "applied"}
     if flags:
-        result["flags"] = [flag for flag in flags if flag != "waiting"]
+        result["flags"] = sorted(flags)
     return result
 
 
-def _store_rejected(ctx: PushContext, mutation: dict, envelope: dict, reason: str,
-                    detail: dict | None, new_id: bool = False) -> dict:
+def _apply_carefully(ctx: PushContext, mutation: dict, envelope: dict) -> dict:
+    """Apply and write one mutation in a savepoint; what the database refuses is rejected."""
+    savepoint = db.session.begin_nested()
+    try:
+        result = _apply(ctx, mutation, envelope)
+        ctx.write()
+        savepoint.commit()
+        return result
+    except REFUSED_BY_DATABASE as error:
+        savepoint.rollback()
+        ctx.forget()
+        refused = error
+    reason = (reasons.ID_TAKEN if isinstance(refused, exc.IntegrityError)
+              else reasons.NOT_STORED)
+    detail = {"error": type(refused.orig).__name__}
+    savepoint = db.session.begin_nested()
+    try:
+        result = _reject(ctx, mutation, envelope, reason, detail)
+        ctx.write()
+        savepoint.commit()
+        return result
+    except REFUSED_BY_DATABASE:
+        # Even the refusal cannot be kept as sent: keep it under an id of ours, no payload.
+        savepoint.rollback()
+        ctx.forget()
+    result = _reject(ctx, mutation, envelope, reason, detail, new_id=True, keep_payload=False)
+    ctx.write()
+    return result
+
+
+def _reject(ctx: PushContext, mutation: dict, envelope: dict, reason: str,
+            detail: dict | None, new_id: bool = False, keep_payload: bool = True) -> dict:
     """Keep the refused mutation with its reason, for the artisan and the coach to see."""
-    op = _new_op(ctx, mutation, envelope, MutationStatus.REJECTED)
+    op = _new_op(mutation, envelope, MutationStatus.REJECTED)
     op.reason = reason
     op.reason_detail = _storable(detail)
     if new_id:
-        # The phone's id belongs to another artisan's row: keep this one under an id of ours.
+        # The phone's id is taken by someone else's row: keep this one under an id of ours.
         op.id = uuid.uuid4()
         op.reason_detail = {**(op.reason_detail or {}), "mutation_id": str(mutation["id"])}
+    if not keep_payload:
+        op.payload = {"unreadable": True}
     payload = mutation["payload"] if isinstance(mutation["payload"], dict) else {}
     stall = ctx.stall(uuid_or_none(payload.get("stall_id")))
     op.stall_id = stall.id if stall is not None else None
     if mutation["type"] == "sale.record":
         apply_sales.refuse_waiting_voids(ctx, mutation["id"])
-    savepoint = db.session.begin_nested()
-    try:
-        db.session.add(op)
-        db.session.flush()
-        savepoint.commit()
-    except (exc.IntegrityError, exc.DataError) as error:
-        # Even the refusal could not be kept as sent (an id taken meanwhile, a payload the
-        # database will not hold): keep it under an id of ours, without the odd payload.
-        savepoint.rollback()
-        ctx.forget()
-        op.reason_detail = {**(op.reason_detail or {}), "mutation_id": str(mutation["id"]),
-                            "error": type(error.orig).__name__}
-        op.id, op.payload = uuid.uuid4(), {"unreadable": True}
-        db.session.add(op)
-        db.session.flush()
+    ctx.add_op(op)
     ctx.changed = True
     return {"id": str(mutation["id"]), "status": "rejected", "reason": reason,
             "message": gettext(reason)}

@@ -1,0 +1,162 @@
+"""Two server workers at once: real threads, each with its own app context and connection,
+against the SQLite file and PostgreSQL."""
+
+import random
+import threading
+import time
+
+from marche.extensions import db
+from marche.sync import mutations, pull
+
+from .sync_helpers import Phone, apply_patch, login, server_summary, shop
+
+
+def run_threads(app, *targets):
+    """Run each target in its own thread and app context; re-raise the first failure."""
+    failures = []
+
+    def runner(target):
+        try:
+            with app.app_context():
+                target()
+        except BaseException as error:  # reported in the main thread below
+            failures.append(error)
+
+    threads = [threading.Thread(target=runner, args=(target,)) for target in targets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(60)
+    assert not any(thread.is_alive() for thread in threads), "a worker hung"
+    if failures:
+        raise failures[0]
+
+
+def slowed(monkeypatch, seconds=0.005):
+    real = mutations.TYPES["sale.record"]
+
+    def slow(ctx, op, payload):
+        time.sleep(seconds)
+        return real.apply(ctx, op, payload)
+
+    monkeypatch.setitem(mutations.TYPES, "sale.record", real._replace(apply=slow))
+
+
+def test_the_same_batch_on_two_workers_at_once_is_stored_once(app, make, monkeypatch):
+    s = shop(make)
+    db.session.commit()
+    clients = [app.test_client() for _ in range(2)]
+    for each in clients:
+        login(each, s.user)
+    phone = Phone()
+    for _ in range(30):
+        phone.sale(s)
+    body = phone.body(phone.outbox)
+    slowed(monkeypatch)  # the first push holds its lock a while: the second must wait
+    barrier = threading.Barrier(2)
+    answers = []
+
+    def worker(each):
+        def push():
+            barrier.wait()
+            response = each.post("/api/v1/sync/push", json=body)
+            answers.append((response.status_code, response.json))
+        return push
+
+    run_threads(app, *(worker(each) for each in clients))
+    assert [code for code, _ in answers] == [200, 200]
+    kinds = sorted({r["status"] for r in answer["results"]} for _, answer in answers)
+    assert kinds == [{"applied"}, {"duplicate"}]
+    assert all(answer["last_seq"] == 30 for _, answer in answers)
+    summary = server_summary(s.artisan_id)
+    assert summary.sales == 30
+    assert summary.takings_cents == 30 * 1800
+
+
+def test_many_workers_replaying_overlapping_slices_store_each_sale_once(app, make):
+    s = shop(make)
+    db.session.commit()
+    phones = [Phone() for _ in range(3)]
+    for phone in phones:
+        for _ in range(40):
+            phone.sale(s, items=[(random.randrange(3), random.randint(1, 3))])
+    workers = []
+    rng = random.Random(7)
+    for n in range(8):
+        phone = phones[n % 3]
+        client = app.test_client()
+        login(client, s.user)
+        slices = []
+        for _ in range(6):
+            start = rng.randrange(0, 40)
+            slices.append(phone.outbox[start:start + rng.randint(1, 25)])
+        slices.append(phone.outbox)  # at the end, each phone sends everything once more
+
+        def work(client=client, phone=phone, slices=slices):
+            for batch in slices:
+                response = phone.push(client, batch)
+                assert response.status_code in (200, 409), response.json
+        workers.append(work)
+    run_threads(app, *workers)
+    expected = sum(m["payload"]["payments"][0]["amount_cents"]
+                   for phone in phones for m in phone.outbox)
+    summary = server_summary(s.artisan_id)
+    assert summary.sales == 120
+    assert summary.takings_cents == expected
+
+
+def test_a_pull_while_a_push_is_in_flight_sees_all_of_it_or_none(app, make, monkeypatch):
+    s = shop(make)
+    client = app.test_client()
+    login(client, s.user)
+    seller, reader = Phone(), Phone()
+    seller.sale(s)
+    seller.push(client)
+    cookie = reader.pull(client).json["cookie"]
+    db.session.commit()
+    for _ in range(20):
+        seller.sale(s)
+
+    halfway, version_read, pushed = threading.Event(), threading.Event(), threading.Event()
+    real_apply = mutations.TYPES["sale.record"]
+
+    def pausing(ctx, op, payload):
+        flags = real_apply.apply(ctx, op, payload)
+        if op.seq == 10:  # half the batch written, nothing committed
+            halfway.set()
+            assert version_read.wait(10)
+        return flags
+
+    real_since = pull.since
+
+    def since_after_the_commit(artisan_id, since_cookie):
+        version_read.set()  # this pull has read the version: now let the push commit
+        assert pushed.wait(10)
+        return real_since(artisan_id, since_cookie)
+
+    monkeypatch.setitem(mutations.TYPES, "sale.record", real_apply._replace(apply=pausing))
+    monkeypatch.setattr(pull, "since", since_after_the_commit)
+    answers = {}
+    pusher_client, reader_client = app.test_client(), app.test_client()
+    login(pusher_client, s.user)
+    login(reader_client, s.user)
+
+    def push():
+        answers["push"] = seller.push(pusher_client, seller.outbox[1:])
+        pushed.set()
+
+    def read():
+        assert halfway.wait(10)
+        answers["pull"] = reader.pull(reader_client, cookie=cookie)
+
+    run_threads(app, push, read)
+    assert answers["push"].status_code == 200
+    during = answers["pull"].json
+    # The pull read one moment: before the push committed. None of its rows, the old cookie.
+    assert during["cookie"] == cookie
+    assert during["patch"] == []
+    monkeypatch.setattr(pull, "since", real_since)
+    after = reader.pull(client, cookie=during["cookie"]).json
+    state = apply_patch({}, after["patch"])
+    assert len([key for key in state if key.startswith("sale/")]) == 20
+    assert after["cookie"] == answers["push"].json["version"]
