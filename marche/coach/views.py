@@ -67,3 +67,12 @@ _RULES = (
 )
 for _rule, _endpoint, _view, _methods in _RULES:
     bp.add_url_rule(_rule, _endpoint, _view, methods=_methods)
+
+
+@bp.get("/markets/<int:market_id>/sync")
+@role_required(*queries.COACHES)
+def sync_health(market_id: int):
+    """Show, stall by stall, what the phones' sync refused or flagged at a market."""
+    from ..sync.health import page_context
+
+    return render("coach/sync_health.html", **page_context(queries.market_or_404(market_id)))

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
@@ -26,6 +27,11 @@ class StallHealth:
     flagged: list[SyncOp] = field(default_factory=list)
     devices: list[Device] = field(default_factory=list)
     other_rejected: list[SyncOp] = field(default_factory=list)  # not tied to any stall
+
+    @property
+    def worst_skew(self) -> int | None:
+        skews = [op.clock_skew_seconds for op in self.flagged if op.clock_skew_seconds]
+        return max(skews, key=abs) if skews else None
 
     @property
     def alerts(self) -> int:
@@ -45,7 +51,25 @@ def last_sync(device: Device):
 
 
 def reason_text(op: SyncOp) -> str:
+    """The reason of a refused mutation, in the reader's language."""
     return display(op.reason)
+
+
+def skew_text(seconds: int | None) -> str:
+    """How far off a phone's clock is, in words: "3 h ahead", "2 days behind"."""
+    if seconds is None:
+        return ""
+    # The skew is server time minus phone time: positive means the phone is behind.
+    size = abs(seconds)
+    if size >= 2 * 86400:
+        amount = _("%(count)d days", count=round(size / 86400))
+    elif size >= 2 * 3600:
+        amount = _("%(count)d h", count=round(size / 3600))
+    else:
+        amount = _("%(count)d min", count=round(size / 60))
+    if seconds > 0:
+        return _("%(amount)s behind", amount=amount)
+    return _("%(amount)s ahead", amount=amount)
 
 
 def market_health(market: Market) -> list[StallHealth]:
@@ -78,3 +102,10 @@ def market_health(market: Market) -> list[StallHealth]:
 def short_id(value: uuid.UUID) -> str:
     """The first characters of a phone's id: enough to tell two phones apart on screen."""
     return str(value)[:8]
+
+
+def page_context(market: Market) -> dict:
+    """Everything the coach's sync page of a market shows, with its display helpers."""
+    return {"market": market, "stalls": market_health(market), "nav": "markets",
+            "last_sync": last_sync, "short_id": short_id, "clock_off": clock_off,
+            "skew_text": skew_text, "reason_text": reason_text}

@@ -1,0 +1,105 @@
+"""The coach's sync page of a market: refused changes, late sales, clocks, phones' last sync."""
+
+import datetime as dt
+
+import pytest
+
+from .sync_helpers import Phone, login, shop
+
+ROLES = ["anonymous", "artisan", "other_artisan", "other_coach", "coach", "admin"]
+EXPECTED = {"anonymous": 302, "artisan": 403, "other_artisan": 403, "other_coach": 404,
+            "coach": 200, "admin": 200}
+
+
+@pytest.fixture
+def market_day(make, client):
+    """Awa's stall 7 with a phone of each kind of trouble; Bilal in another cohort."""
+    ours, theirs = make.cohort("FAB 2026"), make.cohort("Autre cohorte")
+    make.coach(cohorts=[ours])
+    make.coach(email="other@example.org", name="Other Coach", cohorts=[theirs])
+    from marche.models import Role
+
+    make.coach(email="admin@example.org", name="Admin", role=Role.ADMIN)
+    market = make.market(ours, name="Marché des Guilands")
+    awa = shop(make, login_name="awa", cohort=ours, market=market)
+    awa.stall.number = 7
+    bilal = shop(make, login_name="bilal", cohort=theirs)
+    from marche.extensions import db
+
+    db.session.commit()
+    login(client, awa.user)
+    good, late_phone = Phone(), Phone(sent_at_offset=dt.timedelta(hours=-5))
+    good.add("stall.open", {"stall_id": awa.stall_id})
+    good.sale(awa)
+    good.sale(awa, split=[("cash", 1)])  # refused: the amounts do not add up
+    good.add("product.upsert", {"product_id": awa.products[0], "base_version": 1,
+                                "name": ""})  # refused, tied to no stall
+    good.add("stall.close", {"stall_id": awa.stall_id, "cash_counted_cents": 1800})
+    good.push(client)
+    late_phone.sale(awa, items=[(1, 2)])  # sold before the close, sent after it
+    late_phone.push(client)
+    client.delete("/api/v1/session")
+    return {"market": market, "awa": awa, "bilal": bilal, "good": good, "late": late_phone}
+
+
+def log_in_as(client, role):
+    if role in ("artisan", "other_artisan"):
+        client.post("/api/v1/session", json={
+            "login": "awa" if role == "artisan" else "bilal", "pin": "2468"})
+    elif role != "anonymous":
+        email = {"coach": "coach@example.org", "other_coach": "other@example.org",
+                 "admin": "admin@example.org"}[role]
+        client.post("/auth/login", data={"email": email, "password": "demo-coach"})
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_only_the_markets_coaches_see_its_sync_page(client, market_day, role):
+    log_in_as(client, role)
+    response = client.get(f"/coach/markets/{market_day['market'].id}/sync")
+    assert response.status_code == EXPECTED[role]
+
+
+def test_an_unknown_market_is_not_found(client, market_day):
+    log_in_as(client, "coach")
+    assert client.get("/coach/markets/999999/sync").status_code == 404
+    assert client.get("/coach/markets/99999999999/sync").status_code == 404
+
+
+def test_the_page_shows_what_went_wrong_stall_by_stall(client, market_day):
+    log_in_as(client, "coach")
+    client.get("/lang/en")
+    page = client.get(f"/coach/markets/{market_day['market'].id}/sync").get_data(as_text=True)
+    assert "Marché des Guilands" in page
+    assert 'id="stall-7"' in page
+    assert "The amounts of this sale do not add up." in page
+    assert "Some values of this change are not right." in page  # the product edit
+    assert "Sales received after the close" in page
+    assert "38.00" in page  # the late sale: 2 × 19 €
+    assert "Clock off: 5 h behind" in page
+    for phone in (market_day["good"], market_day["late"]):
+        assert phone.client_id[:8] in page
+    assert "last sync" in page
+    assert "app 1.4.0" in page
+
+
+def test_a_stall_without_trouble_says_so(client, make):
+    cohort = make.cohort()
+    make.coach(cohorts=[cohort])
+    s = shop(make, cohort=cohort)
+    login(client, s.user)
+    phone = Phone()
+    phone.sale(s)
+    phone.push(client)
+    client.delete("/api/v1/session")
+    log_in_as(client, "coach")
+    client.get("/lang/en")
+    page = client.get(f"/coach/markets/{s.stall.market_id}/sync").get_data(as_text=True)
+    assert "All good" in page
+    assert "to check" not in page
+
+
+def test_the_page_is_in_french_by_default(client, market_day):
+    log_in_as(client, "coach")
+    page = client.get(f"/coach/markets/{market_day['market'].id}/sync").get_data(as_text=True)
+    assert '<html lang="fr"' in page
+    assert "The amounts of this sale do not add up." not in page
