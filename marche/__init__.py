@@ -39,9 +39,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     _init_extensions(app)
     _register_blueprints(app)
 
-    from . import cli, web
+    from . import cli, pwa, web
 
     web.init_app(app)
+    pwa.init_app(app)
     cli.init_app(app)
     return app
 

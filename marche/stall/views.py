@@ -9,7 +9,7 @@ from flask import Blueprint
 from ..models import Role
 from ..security import role_required
 from ..web import render
-from . import catalogue, profile
+from . import catalogue, profile, till
 from .access import my_profile
 from .agenda import today_stalls, upcoming_stalls
 
@@ -33,3 +33,4 @@ bp.add_url_rule("/products/<uuid:product_id>/archive", view_func=catalogue.produ
                 methods=["POST"])
 bp.add_url_rule("/me/page", view_func=profile.my_page, methods=["GET", "POST"])
 bp.add_url_rule("/me", view_func=profile.settings)
+till.register(bp)

@@ -1,0 +1,175 @@
+// The installable app, on every artisan page: the service worker and its updates, storage kept
+// safely, the install invitation, the sync badge, and a warning before log-out while changes wait.
+
+import {getMeta, putMeta, transact} from "./idb.js";
+import {unconfirmed} from "./outbox.js";
+import {$, $$, CONFIG, t, timeOf, tn} from "./ui.js";
+
+const QUIET_MS = 5000;
+const UPDATE_CHECK_MS = 30 * 60 * 1000;
+
+let lastTouch = Date.now();
+for (const type of ["pointerdown", "keydown", "input"]) {
+  addEventListener(type, () => { lastTouch = Date.now(); }, {capture: true, passive: true});
+}
+
+// Register the worker. A new version waits; the page offers it and applies it only when
+// isBusy() says nothing is in progress (with `auto`, by itself after a few quiet seconds).
+export async function registerWorker({isBusy = () => false, auto = false} = {}) {
+  if (!("serviceWorker" in navigator)) return null;
+  let registration;
+  try {
+    registration = await navigator.serviceWorker.register(CONFIG.sw_url,
+      {scope: "/", updateViaCache: "none"});
+  } catch (error) {
+    return null;  // no worker (a private window): the page still works online
+  }
+  let reloading = false;
+  let ready = null;
+  navigator.serviceWorker.addEventListener("controllerchange", () => {
+    if (reloading) location.reload();
+  });
+  const banner = $("[data-update-banner]");
+  const apply = () => {
+    if (!ready || reloading || isBusy()) return false;
+    reloading = true;
+    ready.postMessage({type: "skip-waiting"});
+    return true;
+  };
+  const offer = (worker) => {
+    if (ready === worker) return;
+    ready = worker;
+    if (banner) {
+      banner.hidden = false;
+      const button = $("[data-action=update-now]", banner);
+      if (button) button.onclick = () => { if (!apply()) banner.dataset.pending = "true"; };
+    }
+    const quiet = setInterval(() => {
+      const asked = banner && banner.dataset.pending === "true";
+      if ((auto || asked) && (Date.now() - lastTouch > QUIET_MS || asked) && apply()) {
+        clearInterval(quiet);
+      }
+    }, 1000);
+    document.addEventListener("visibilitychange", () => {
+      if (document.visibilityState === "hidden" && auto) apply();
+    });
+  };
+  const watch = (worker) => worker.addEventListener("statechange", () => {
+    if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+  });
+  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
+  if (registration.installing) watch(registration.installing);
+  registration.addEventListener("updatefound", () => watch(registration.installing));
+  const check = () => registration.update().catch(() => {});
+  addEventListener("online", check);
+  document.addEventListener("visibilitychange", () => {
+    if (document.visibilityState === "visible") check();
+  });
+  setInterval(check, UPDATE_CHECK_MS);
+  return registration;
+}
+
+// Ask once that the browser keep this site's storage (installed apps usually get it).
+export async function askPersistence(db) {
+  if (!navigator.storage || !navigator.storage.persist) return null;
+  if (await navigator.storage.persisted()) return true;
+  const asked = await transact(db, ["meta"], "readonly", (tx) => getMeta(tx.objectStore("meta"), "persist_asked"));
+  if (asked) return false;
+  const granted = await navigator.storage.persist();
+  await transact(db, ["meta"], "readwrite", (tx) => putMeta(tx.objectStore("meta"), "persist_asked", Date.now()));
+  return granted;
+}
+
+export async function showStorage() {
+  const target = $("[data-storage-status]");
+  if (!target) return;
+  let text = t("storage_unknown");
+  if (navigator.storage && navigator.storage.persisted) {
+    text = (await navigator.storage.persisted()) ? t("storage_yes") : t("storage_no");
+  }
+  target.textContent = text;
+}
+
+export function offerInstall() {
+  const box = $("[data-install]");
+  if (!box) return;
+  const button = $("button", box);
+  const note = $("[data-install-note]", box);
+  if (matchMedia("(display-mode: standalone)").matches) {
+    note.textContent = t("installed");
+    return;
+  }
+  let prompt = null;
+  addEventListener("beforeinstallprompt", (event) => {
+    event.preventDefault();
+    prompt = event;
+    button.hidden = false;
+  });
+  addEventListener("appinstalled", () => {
+    button.hidden = true;
+    note.textContent = t("installed");
+  });
+  button.addEventListener("click", async () => {
+    if (!prompt) return;
+    prompt.prompt();
+    await prompt.userChoice.catch(() => null);
+    prompt = null;
+    button.hidden = true;
+  });
+}
+
+async function forgetPages() {
+  // The next person on this phone must not find this artisan's pages in the cache.
+  if (!window.caches) return;
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith("marche-pages-")).map((name) => caches.delete(name)));
+}
+
+// Before log-out: say how many changes still wait, and let the artisan stay.
+export function guardLogout(db) {
+  const dialog = $("[data-dialog=logout]");
+  for (const form of $$("form[data-logout]")) {
+    let sure = false;
+    form.addEventListener("submit", async (event) => {
+      if (sure) return;
+      event.preventDefault();
+      const {rows} = await unconfirmed(db);
+      if (rows.length && dialog) {
+        $("[data-logout-count]", dialog).textContent = tn("waiting", rows.length);
+        dialog.showModal();
+        const choice = await new Promise((resolve) => {
+          dialog.addEventListener("close", () => resolve(dialog.returnValue), {once: true});
+        });
+        if (choice !== "logout") return;
+      }
+      await forgetPages().catch(() => {});
+      sure = true;
+      form.submit();
+    });
+  }
+}
+
+// The sync badge: how many changes wait, when the last sync succeeded, what goes wrong.
+export function badgeText(view, status) {
+  const lines = [];
+  lines.push(view.waiting ? tn("waiting", view.waiting) : t("all_sent"));
+  const at = view.meta.last_sync_at;
+  lines.push(at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced"));
+  if (status === "offline" && view.waiting) lines.push(t("offline"));
+  else if (status === "error") lines.push(t("sync_error"));
+  else if (status === "login") lines.push(t("sync_login"));
+  else if (status === "syncing") lines.push(t("syncing"));
+  return lines;
+}
+
+export function renderBadge(element, view, status) {
+  if (!element) return;
+  element.hidden = false;
+  element.dataset.waiting = String(view.waiting);
+  element.dataset.status = status;
+  const [first, ...rest] = badgeText(view, status);
+  const main = element.querySelector("[data-badge-main]");
+  const more = element.querySelector("[data-badge-more]");
+  if (main) main.textContent = first;
+  if (more) more.textContent = rest.join(" · ");
+}

@@ -1,0 +1,160 @@
+// The till: draws every screen from IndexedDB (the pulled state + the phone's own changes), so
+// it works all day with no network. Screens: open, sell, pay, sales, stock, close, summary.
+
+import {openDb, putMeta} from "./idb.js";
+import {money, setupMoney} from "./money.js";
+import {record} from "./outbox.js";
+import {askPersistence, registerWorker, renderBadge} from "./pwa.js";
+import {buildView, readAll, stallSales, summarize} from "./state.js";
+import {SyncEngine} from "./sync.js";
+import {Day} from "./till_day.js";
+import {Manage} from "./till_manage.js";
+import {Sell} from "./till_sell.js";
+import {$, $$, CONFIG, t, timeOf, todayIn, toast} from "./ui.js";
+
+const HINTS = JSON.parse(document.getElementById("till-hints").textContent);
+const TABBED = ["sell", "sales", "stock", "close"];
+
+class Till {
+  constructor(db, engine) {
+    this.db = db;
+    this.engine = engine;
+    this.hints = HINTS;
+    this.view = null;
+    this.stallId = null;
+    this.screen = "loading";
+    this.sell = new Sell(this);
+    this.day = new Day(this);
+    this.manage = new Manage(this);
+    addEventListener("hashchange", () => this.route());
+    document.addEventListener("click", (event) => {
+      const cancel = event.target.closest("[data-action=dialog-cancel]");
+      if (cancel) cancel.closest("dialog").close();
+      if (event.target.closest("[data-action=sync-panel]")) this.manage.openSync();
+    });
+  }
+
+  get stall() {
+    return this.view && this.stallId ? this.view.stalls.get(this.stallId) : null;
+  }
+
+  get sales() {
+    return this.stall ? stallSales(this.view, this.stallId) : [];
+  }
+
+  // Store one change, then redraw from the database and send it if the network allows.
+  async record(type, payload, options = {}) {
+    const mutation = await record(this.db, type, payload, options);
+    await this.refresh();
+    this.engine.now();
+    return mutation;
+  }
+
+  async refresh() {
+    this.view = buildView(await readAll(this.db));
+    this.pickStall();
+    this.route();
+  }
+
+  pickStall() {
+    const stalls = [...this.view.stalls.values()];
+    const asked = /^#stall=([0-9a-f-]{36})$/i.exec(location.hash);
+    if (asked && this.view.stalls.has(asked[1])) {
+      this.stallId = asked[1];
+      history.replaceState(null, "", "#sell");
+      putMeta(this.db.transaction(["meta"], "readwrite").objectStore("meta"), "current_stall", this.stallId);
+      return;
+    }
+    if (this.stallId && this.view.stalls.has(this.stallId)) return;
+    const today = stalls.filter((stall) => stall.date === todayIn(stall.timezone || CONFIG.timezone));
+    const saved = this.view.stalls.get(this.view.meta.current_stall);
+    const chosen = (saved && (today.includes(saved) || saved.status === "open") && saved)
+      || today.find((stall) => stall.status === "open")
+      || today.find((stall) => stall.status === "upcoming")
+      || stalls.find((stall) => stall.status === "open")
+      || today[0];
+    this.stallId = chosen ? chosen.id : null;
+  }
+
+  // Which screen: the stall's state decides first (open it, sell, or see the day), then the URL.
+  route() {
+    if (!this.view) return;
+    const stall = this.stall;
+    let screen = location.hash.replace("#", "") || "sell";
+    if (!stall) screen = this.view.meta.cookie === undefined && this.engine.status !== "ok" ? "loading" : "none";
+    else if (stall.status === "upcoming") screen = "open";
+    else if (stall.status === "closed") screen = "summary";
+    else if (screen === "pay" && this.sell.empty) screen = "sell";
+    else if (![...TABBED, "pay"].includes(screen)) screen = "sell";
+    if (screen === "loading" && this.engine.status !== "syncing" && this.engine.status !== "idle") {
+      screen = "none";
+    }
+    this.show(screen);
+  }
+
+  show(screen) {
+    if (screen !== this.screen && screen !== "sell") $("[data-toast]").hidden = true;
+    this.screen = screen;
+    for (const section of $$("[data-screen]")) section.hidden = section.dataset.screen !== screen;
+    const tabs = $("[data-tabs]");
+    tabs.hidden = !TABBED.includes(screen);
+    for (const tab of $$("[data-tab]", tabs)) {
+      if (tab.dataset.tab === screen) tab.setAttribute("aria-current", "page");
+      else tab.removeAttribute("aria-current");
+    }
+    const offline = this.view && this.view.meta.cookie === undefined;
+    $("[data-none-online]").hidden = offline;
+    $("[data-none-offline]").hidden = !offline;
+    this.renderTop();
+    const stall = this.stall;
+    if (!stall) return;
+    if (screen === "open") this.day.renderOpen(stall);
+    else if (screen === "sell") this.sell.renderGrid(stall);
+    else if (screen === "pay") this.sell.renderPay();
+    else if (screen === "sales") this.manage.renderSales(stall);
+    else if (screen === "stock") this.manage.renderStock(stall);
+    else if (screen === "close") this.day.renderClose(stall);
+    else if (screen === "summary") this.day.renderSummary(stall);
+  }
+
+  renderTop() {
+    const total = this.stall ? summarize(this.sales).takings_cents : 0;
+    $("[data-total]").textContent = money(total);
+    const cloud = $("[data-sync-cloud]");
+    const waiting = this.view ? this.view.waiting : 0;
+    $("[data-sync-count]", cloud).textContent = String(waiting);
+    cloud.dataset.waiting = String(waiting);
+    cloud.dataset.status = this.engine.status;
+    const at = this.view && this.view.meta.last_sync_at;
+    cloud.title = at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced");
+    if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status);
+  }
+
+  // Nothing in progress: no basket, no payment, no amount being typed, no dialog open.
+  busy() {
+    return !this.sell.empty || ["pay", "open", "close"].includes(this.screen)
+      || $$("dialog").some((dialog) => dialog.open);
+  }
+}
+
+async function main() {
+  setupMoney(CONFIG.locale, CONFIG.currency);
+  let till = null;
+  registerWorker({isBusy: () => !till || till.busy(), auto: true});
+  let db;
+  try {
+    db = await openDb(CONFIG.db, {onVersionChange: () => toast(t("record_failed"), {ms: 60000})});
+  } catch (error) {
+    toast(t("record_failed"), {ms: 60000});
+    return;
+  }
+  const engine = new SyncEngine(db, CONFIG);
+  till = new Till(db, engine);
+  engine.addEventListener("change", () => till.refresh());
+  await till.refresh();
+  engine.start();
+  askPersistence(db).catch(() => null);
+  document.body.dataset.ready = "true";
+}
+
+main();

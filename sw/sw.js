@@ -1,0 +1,306 @@
+/* Marché's service worker: the till keeps working with no network.
+ *
+ * - Static files (CSS, scripts, icons) are precached under versioned URLs and served from the
+ *   cache first. Product photos are cached as they are seen (their URL never changes content).
+ * - Page navigations: the network first, with a short timeout, then the cached copy, then the
+ *   offline page. Only the artisan's pages are kept (never a log-in or a coach page).
+ * - The pinned htmx from the CDN is cached when reachable; the till never needs it.
+ * - A new version waits: the page says "a new version is ready" and tells it to take over at a
+ *   quiet moment (never with a basket in progress). Caches are named marche-<kind>-<version>;
+ *   on activate only marche- caches of other versions are deleted. Sales are never in a cache:
+ *   they live in IndexedDB, which a new version reads as it is.
+ * - Background Sync: the outbox is sent even when no page is open (where the browser has it).
+ *
+ * The server writes the configuration below (version, file list, addresses) when serving it.
+ */
+"use strict";
+
+const CONFIG = /*{{SW_CONFIG}}*/{};
+const VERSION = CONFIG.version || "dev";
+const CACHE = {
+  static: `marche-static-${VERSION}`,
+  pages: `marche-pages-${VERSION}`,
+  cdn: `marche-cdn-${VERSION}`,
+  // A photo's URL names its content: photos are kept across versions.
+  media: "marche-media-1",
+};
+const EXPECTED = new Set(Object.values(CACHE));
+const NAVIGATION_TIMEOUT_MS = 3000;
+const SYNC_TAG = "marche-sync";
+const MAX_PUSH = 500;
+const KEEP_CONFIRMED_MS = 30 * 24 * 3600 * 1000;
+
+// ---------------------------------------------------------------- install, activate, messages
+
+self.addEventListener("install", (event) => {
+  event.waitUntil((async () => {
+    const cache = await caches.open(CACHE.static);
+    // Every file must arrive, or this version does not install and the old one stays.
+    await cache.addAll((CONFIG.static || []).map((url) => new Request(url, {cache: "no-cache"})));
+    await Promise.all([precachePages(), precacheHtmx()]);
+  })());
+});
+
+async function precachePages() {
+  // The till's page needs the artisan's session: kept only when it really is the page.
+  const cache = await caches.open(CACHE.pages);
+  await Promise.all((CONFIG.pages || []).map(async (url) => {
+    try {
+      const response = await fetch(new Request(url, {credentials: "same-origin", cache: "no-cache"}));
+      if (keepable(response)) await cache.put(pageKey(url), response);
+    } catch (error) {
+      // Offline while installing: the page is kept the next time it is opened.
+    }
+  }));
+}
+
+async function precacheHtmx() {
+  const htmx = CONFIG.htmx;
+  if (!htmx || !htmx.url) return;
+  const cache = await caches.open(CACHE.cdn);
+  try {
+    const response = await fetch(new Request(htmx.url, {
+      mode: "cors", credentials: "omit", integrity: htmx.integrity || ""}));
+    if (response.ok) {
+      await cache.put(htmx.url, response);
+      return;
+    }
+  } catch (error) {
+    // The CDN is unreachable: keep the copy an older version had, if any.
+  }
+  const older = await caches.match(htmx.url);
+  if (older) await cache.put(htmx.url, older);
+}
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil((async () => {
+    const names = await caches.keys();
+    const stale = names.filter((name) => name.startsWith("marche-") && !EXPECTED.has(name));
+    await keepOldPages(stale.filter((name) => name.startsWith("marche-pages-")));
+    await Promise.all(stale.map((name) => caches.delete(name)));
+    await self.clients.claim();
+  })());
+});
+
+async function keepOldPages(oldCaches) {
+  // Pages seen under the old version stay readable offline until the network refreshes them.
+  const cache = await caches.open(CACHE.pages);
+  for (const name of oldCaches) {
+    const old = await caches.open(name);
+    for (const request of await old.keys()) {
+      if (!(await cache.match(request))) await cache.put(request, await old.match(request));
+    }
+  }
+}
+
+self.addEventListener("message", (event) => {
+  const data = event.data || {};
+  const reply = (message) => event.source && event.source.postMessage(message);
+  if (data.type === "skip-waiting") {
+    self.skipWaiting();
+  } else if (data.type === "version") {
+    reply({type: "version", version: VERSION});
+  } else if (data.type === "cache-media" && Array.isArray(data.urls)) {
+    event.waitUntil(cacheMedia(data.urls));
+  } else if (data.type === "forget-pages") {
+    // Log-out: the next person on this phone must not see this artisan's pages.
+    event.waitUntil(forgetPages());
+  }
+});
+
+async function cacheMedia(urls) {
+  const cache = await caches.open(CACHE.media);
+  await Promise.all(urls.filter((url) => typeof url === "string").map(async (url) => {
+    const target = new URL(url, self.location.origin);
+    if (target.origin !== self.location.origin || (await cache.match(target.href))) return;
+    try {
+      const response = await fetch(target.href);
+      if (response.ok) await cache.put(target.href, response);
+    } catch (error) {
+      // Offline: the photo is fetched another time.
+    }
+  }));
+}
+
+async function forgetPages() {
+  const names = await caches.keys();
+  await Promise.all(names.filter((name) => name.startsWith("marche-pages-"))
+    .map((name) => caches.delete(name)));
+}
+
+// ---------------------------------------------------------------- fetch
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  if (request.method !== "GET") return;
+  const url = new URL(request.url);
+  if (CONFIG.htmx && url.href === CONFIG.htmx.url) {
+    event.respondWith(cacheFirst(request, CACHE.cdn));
+  } else if (url.origin !== self.location.origin) {
+    return;
+  } else if (request.mode === "navigate") {
+    event.respondWith(navigate(event, url));
+  } else if (url.pathname.startsWith(CONFIG.static_prefix || "/static/")) {
+    event.respondWith(cacheFirst(request, CACHE.static));
+  } else if (url.pathname.startsWith(CONFIG.media_prefix || "/media/")) {
+    event.respondWith(cacheFirst(request, CACHE.media));
+  }
+});
+
+function pageKey(url) {
+  const target = new URL(url, self.location.origin);
+  return target.origin + target.pathname;
+}
+
+function keepable(response) {
+  return response && response.status === 200 && response.type === "basic" && !response.redirected;
+}
+
+function keptPath(url) {
+  return (CONFIG.pages || []).includes(url.pathname)
+    || (CONFIG.cached_prefixes || []).some((prefix) => url.pathname.startsWith(prefix));
+}
+
+async function navigate(event, url) {
+  const network = fetch(event.request).then((response) => {
+    if (keptPath(url) && keepable(response)) {
+      const copy = response.clone();
+      event.waitUntil(caches.open(CACHE.pages).then((cache) => cache.put(pageKey(url), copy)));
+    }
+    return response;
+  });
+  network.catch(() => {});
+  let timer;
+  const late = new Promise((resolve) => { timer = setTimeout(resolve, NAVIGATION_TIMEOUT_MS); });
+  try {
+    const response = await Promise.race([network, late]);
+    // A server in trouble (5xx) is worse than yesterday's copy of the page.
+    if (response && response.status < 500) return response;
+  } catch (error) {
+    // No network: the copy below.
+  } finally {
+    clearTimeout(timer);
+  }
+  const cached = await caches.match(pageKey(url), {ignoreSearch: true});
+  if (cached) return cached;
+  try {
+    return await network;
+  } catch (error) {
+    return (await caches.match(pageKey(CONFIG.offline || "/offline")))
+      || new Response("<!doctype html><title>Marché</title><h1>Offline</h1>", {
+        status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
+  }
+}
+
+async function cacheFirst(request, cacheName) {
+  const cached = await caches.match(request);
+  if (cached) return cached;
+  try {
+    const response = await fetch(request);
+    if (response.ok) {
+      const copy = response.clone();
+      caches.open(cacheName).then((cache) => cache.put(request, copy)).catch(() => {});
+    }
+    return response;
+  } catch (error) {
+    // An unversioned URL, or another version's: the nearest copy beats nothing.
+    const loose = await caches.match(request, {ignoreSearch: true});
+    if (loose) return loose;
+    return Response.error();
+  }
+}
+
+// ---------------------------------------------------------------- background sync
+// The pages send the outbox themselves (static/js/sync.js); this only runs when the browser
+// wakes the worker after the network came back, maybe with no page open. It reads the same
+// IndexedDB stores ("meta", "outbox"; see static/js/idb.js), under the same lock, so there is
+// one sender at a time; it pushes and confirms, and leaves the pull to the next page.
+
+self.addEventListener("sync", (event) => {
+  if (event.tag === SYNC_TAG) event.waitUntil(pushEveryOutbox());
+});
+
+async function pushEveryOutbox() {
+  const databases = indexedDB.databases ? await indexedDB.databases() : [];
+  let failed = false;
+  for (const {name} of databases) {
+    if (!/^marche-u\d+$/.test(name || "")) continue;
+    try {
+      await withLock(() => pushOutbox(name));
+    } catch (error) {
+      failed = true;
+    }
+  }
+  for (const client of await self.clients.matchAll({type: "window"})) {
+    client.postMessage({type: "synced"});
+  }
+  if (failed) throw new Error("Some changes could not be sent; the browser will try again.");
+}
+
+function withLock(work) {
+  return self.navigator.locks ? self.navigator.locks.request(SYNC_TAG, work) : work();
+}
+
+function idbRequest(request) {
+  return new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+}
+
+function idbDone(transaction) {
+  return new Promise((resolve, reject) => {
+    transaction.oncomplete = () => resolve();
+    transaction.onerror = () => reject(transaction.error);
+    transaction.onabort = () => reject(transaction.error || new Error("aborted"));
+  });
+}
+
+async function pushOutbox(name) {
+  const db = await idbRequest(indexedDB.open(name));
+  try {
+    if (!db.objectStoreNames.contains("outbox")) return;
+    for (let round = 0; round < 20; round += 1) {
+      const read = db.transaction(["meta", "outbox"], "readonly");
+      const clientId = ((await idbRequest(read.objectStore("meta").get("client_id"))) || {}).value;
+      const confirmed = ((await idbRequest(read.objectStore("meta").get("confirmed"))) || {}).value || 0;
+      const rows = await idbRequest(read.objectStore("outbox")
+        .getAll(IDBKeyRange.lowerBound(confirmed, true), MAX_PUSH));
+      if (!clientId || !rows.length) return;
+      const response = await fetch(CONFIG.push_url, {
+        method: "POST", credentials: "same-origin",
+        headers: {"Content-Type": "application/json", "Accept": "application/json"},
+        body: JSON.stringify({
+          client_id: clientId, sent_at: new Date().toISOString(), app_version: VERSION,
+          mutations: rows.map(({seq, id, type, occurred_at, payload}) => (
+            {seq, id, type, occurred_at, payload}))}),
+      });
+      if (response.status === 401 || response.status === 403) return;  // log in again first
+      if (response.status !== 200 && response.status !== 409) throw new Error(`push ${response.status}`);
+      const answer = await response.json();
+      if (!Number.isInteger(answer.last_seq)) throw new Error("push: no last_seq");
+      await confirmUpTo(db, answer.last_seq);
+      if (response.status === 200 && rows.length < MAX_PUSH) return;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+async function confirmUpTo(db, lastSeq) {
+  // The same bookkeeping as static/js/outbox.js: confirmed rows are kept 30 days.
+  const write = db.transaction(["meta", "outbox"], "readwrite", {durability: "strict"});
+  const meta = write.objectStore("meta");
+  const outbox = write.objectStore("outbox");
+  const now = Date.now();
+  meta.put({key: "confirmed", value: lastSeq});
+  const taken = ((await idbRequest(meta.get("seq"))) || {}).value || 0;
+  if (taken < lastSeq) meta.put({key: "seq", value: lastSeq});
+  const rows = await idbRequest(outbox.getAll());
+  for (const row of rows) {
+    if (row.seq <= lastSeq && !row.confirmed_at) outbox.put({...row, confirmed_at: now});
+    else if (row.seq > lastSeq && row.confirmed_at) outbox.put({...row, confirmed_at: null});
+    else if (row.confirmed_at && now - row.confirmed_at > KEEP_CONFIRMED_MS) outbox.delete(row.seq);
+  }
+  await idbDone(write);
+}
