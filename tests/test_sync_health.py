@@ -100,6 +100,7 @@ def test_a_stall_without_trouble_says_so(client, make):
 
 def test_the_page_is_in_french_by_default(client, market_day):
     log_in_as(client, "coach")
-    page = client.get(f"/coach/markets/{market_day['market'].id}/sync").get_data(as_text=True)
+    page = client.get(f"/coach/markets/{market_day['market'].id}/sync",
+                      headers={"Accept-Language": ""}).get_data(as_text=True)
     assert '<html lang="fr"' in page
     assert "The amounts of this sale do not add up." not in page
