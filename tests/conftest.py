@@ -65,6 +65,7 @@ def database(request) -> str:
 @pytest.fixture
 def app(database, tmp_path, request):
     app = create_app(app_config(database, tmp_path, request))
+    app.test_client_class = OwnContextClient
     with app.app_context():
         db.create_all()
     yield app
@@ -83,6 +84,12 @@ class OwnContextClient(FlaskClient):
     session. A log-out or a session that ends would then go unnoticed by the next request.
     """
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Asks for English, so tests read the message ids they assert on; French stays the
+        # default for a browser that asks for nothing (tests/test_app.py).
+        self.environ_base["HTTP_ACCEPT_LANGUAGE"] = "en"
+
     def open(self, *args, **kwargs):
         with self.application.app_context():
             return super().open(*args, **kwargs)
@@ -90,7 +97,6 @@ class OwnContextClient(FlaskClient):
 
 @pytest.fixture
 def client(app):
-    app.test_client_class = OwnContextClient
     return app.test_client()
 
 

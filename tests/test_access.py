@@ -5,15 +5,9 @@ import pytest
 from marche.extensions import db
 from marche.security import new_enrolment
 
-from .test_auth import OwnContextClient
-
 ROLES = ["anonymous", "artisan", "other_artisan", "other_coach", "coach"]
 
 
-@pytest.fixture
-def client(app):
-    app.test_client_class = OwnContextClient
-    return app.test_client()
 
 
 @pytest.fixture

@@ -16,13 +16,6 @@ from marche.extensions import db
 
 from .conftest import app_config
 from .factories import Factory
-from .test_auth import OwnContextClient
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = OwnContextClient
-    return app.test_client()
 
 WRONG_LOGIN_OR_PIN = "Wrong login or PIN."
 PIN_FORMAT = "A PIN is 4 to 8 digits."

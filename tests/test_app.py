@@ -8,8 +8,14 @@ def test_healthz_answers_when_database_answers(client):
 
 
 def test_french_is_the_default_language(client):
-    page = client.get("/").get_data(as_text=True)
+    page = client.get("/", headers={"Accept-Language": ""}).get_data(as_text=True)
     assert '<html lang="fr" dir="ltr">' in page
+    assert "Je suis artisan" in page
+
+
+def test_the_browser_language_is_followed(client):
+    page = client.get("/", headers={"Accept-Language": "ar,fr;q=0.5"}).get_data(as_text=True)
+    assert '<html lang="ar" dir="rtl">' in page
 
 
 def test_arabic_pages_are_right_to_left(client):

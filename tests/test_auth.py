@@ -4,30 +4,10 @@ import datetime as dt
 import re
 
 import pytest
-from flask.testing import FlaskClient
 
 from marche.extensions import db
 from marche.models import User, utcnow
 from marche.security import check_secret, hash_secret, new_enrolment
-
-
-class OwnContextClient(FlaskClient):
-    """A test client whose every request runs in an app context of its own, as in production.
-
-    The ``make`` fixture keeps an app context open for the whole test; a request would reuse
-    it, and with it ``g``, where Flask-Login keeps the user it loaded. A log-out or a session
-    that ends would then go unnoticed by the next request.
-    """
-
-    def open(self, *args, **kwargs):
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
-
-
-@pytest.fixture
-def client(app):
-    app.test_client_class = OwnContextClient
-    return app.test_client()
 
 WRONG_EMAIL_OR_PASSWORD = "Wrong e-mail or password."
 WRONG_LOGIN_OR_PIN = "Wrong login or PIN."

@@ -48,7 +48,7 @@ def test_market_page_lists_stalls_in_number_order_with_their_public_address(app,
 def test_the_add_form_is_prefilled_with_the_next_number_and_the_default_fee(client, worlds):
     page = client.get(f"/coach/markets/{worlds[0].market}").get_data(as_text=True)
     assert input_value(page, "number") == "1"
-    assert input_value(page, "fee_cents") == "10,00"
+    assert input_value(page, "fee_cents") == "10.00"
     assert "bilal-a" in page
     assert "awa-a)" not in page  # already has a stall: not offered again
     assert "bilal-b" not in page
@@ -146,7 +146,7 @@ def test_editing_a_stall(app, client, worlds):
                 data={"artisan_id": bilal, "number": "4"})
     url = f"/coach/stalls/{worlds[0].stall}/edit"
     page = client.get(url).get_data(as_text=True)
-    assert input_value(page, "number") == "3" and input_value(page, "fee_cents") == "10,00"
+    assert input_value(page, "number") == "3" and input_value(page, "fee_cents") == "10.00"
     taken = client.post(url, data={"number": "4", "fee_cents": "8"})
     assert taken.status_code == 422
     assert "already taken" in field_error(taken.get_data(as_text=True), "number")

@@ -15,7 +15,7 @@ from .test_stall_support import jpeg_bytes, png_bytes
 
 @pytest.fixture
 def ctx(app):
-    with app.test_request_context():
+    with app.test_request_context(headers={"Accept-Language": "en"}):
         yield app
 
 

@@ -35,7 +35,7 @@ def test_stall_page_shows_the_artisan_the_products_and_where_they_are_today(clie
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert '<h1 dir="auto">Awa Diallo</h1>' in page and "Céramique" in page
-    assert "Bol raku" in page and "18,00" in page
+    assert "Bol raku" in page and "€18.00" in page
     assert "Today at stall 7, Cour Carrée" in page
 
 

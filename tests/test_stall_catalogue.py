@@ -45,7 +45,7 @@ GOOD = {"name": "Bol bleu", "price": "12,50", "cost": "", "category": "Bols", "a
 
 def test_tiles_show_name_big_price_and_archived_greyed(client, stage):
     page = client.get("/stall/products").get_data(as_text=True)
-    assert "Bol raku" in page and "18,00" in page
+    assert "Bol raku" in page and "€18.00" in page
     archived = re.search(rf'<li class="product archived" id="p-{stage.archived}">(.*?)</li>',
                          page, re.S)
     assert archived and "Vieux vase" in archived.group(1) and "Archived" in archived.group(1)
@@ -156,8 +156,8 @@ def test_a_made_up_photo_key_is_ignored(app, client, stage):
 def test_edit_form_shows_the_product_as_it_is(client, stage):
     page = client.get(f"/stall/products/{stage.product}").get_data(as_text=True)
     assert input_value(page, "name") == "Bol raku"
-    assert input_value(page, "price") == "18,00"
-    assert input_value(page, "cost") == "4,00"
+    assert input_value(page, "price") == "18.00"
+    assert input_value(page, "cost") == "4.00"
 
 
 def test_changing_a_price_bumps_the_edit_version(app, client, stage):
