@@ -415,3 +415,39 @@ def test_a_garbled_phone_time_never_keeps_a_sale_off_the_server(client, make):
     response = client.post("/api/v1/sync/push", json=body)
     assert statuses(response) == ["applied"]
     assert fresh(Sale, sale["id"]).occurred_at is not None
+
+
+def test_the_clock_flag_threshold_is_configurable(app, client, make):
+    app.config["SYNC_CLOCK_SKEW_FLAG_SECONDS"] = 60
+    s = shop(make)
+    login(client, s.user)
+    phone = Phone(sent_at_offset=dt.timedelta(minutes=-10))
+    phone.sale(s)
+    assert phone.push(client).json["results"][0]["flags"] == ["clock"]
+
+
+@pytest.mark.parametrize("path", ["/api/v1/sync/push", "/api/v1/sync/pull"])
+@pytest.mark.parametrize("role, expected", [
+    ("anonymous", 401), ("artisan", 200), ("other_artisan", 403), ("other_coach", 403),
+    ("coach", 403)])
+def test_the_sync_urls_by_role_on_awas_phone(app, make, path, role, expected):
+    ours, theirs = make.cohort("FAB 2026"), make.cohort("Autre")
+    make.coach(cohorts=[ours])
+    make.coach(email="other@example.org", cohorts=[theirs])
+    awa = shop(make, login_name="awa", cohort=ours)
+    shop(make, login_name="bilal", cohort=theirs)
+    phone = Phone()
+    phone.sale(awa)
+    owner = app.test_client()
+    login(owner, awa.user)
+    phone.push(owner)
+    client = app.test_client()
+    if role in ("artisan", "other_artisan"):
+        client.post("/api/v1/session", json={"login": "awa" if role == "artisan" else "bilal",
+                                             "pin": "2468"})
+    elif role != "anonymous":
+        client.post("/auth/login", data={"email": "coach@example.org" if role == "coach"
+                                         else "other@example.org", "password": "demo-coach"})
+    response = client.post(path, json={**phone.body(phone.outbox), "cookie": None})
+    assert response.status_code == expected
+    assert server_summary(awa.artisan_id).sales == 1  # nobody else's push counted twice

@@ -10,12 +10,12 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
 
 from ..extensions import db
 from ..models import Device, Market, MutationStatus, Sale, Stall, SyncOp
+from . import clock_skew_limit
 from .reasons import display
 
 
@@ -40,7 +40,7 @@ class StallHealth:
 
 
 def clock_off(device: Device) -> bool:
-    limit = current_app.config.get("SYNC_CLOCK_SKEW_FLAG_SECONDS", 15 * 60)
+    limit = clock_skew_limit()
     return device.clock_skew_seconds is not None and abs(device.clock_skew_seconds) > limit
 
 

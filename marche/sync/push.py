@@ -24,7 +24,7 @@ from werkzeug.exceptions import Forbidden, ServiceUnavailable
 
 from ..extensions import db
 from ..models import MutationStatus, SyncOp, utcnow
-from . import apply_sales, locking, reasons
+from . import apply_sales, clock_skew_limit, locking, reasons
 from .context import Op, PushContext, uuid_or_none
 from .mutations import TYPES
 from .reasons import Rejected
@@ -41,13 +41,18 @@ class Busy(ServiceUnavailable):
 
 
 def push(artisan_id: int, body, user_agent: str = "") -> tuple[int, dict]:
-    """Apply a push for the artisan; return the HTTP status (200 or 409) and the answer."""
+    """Apply a push for the artisan; return the HTTP status (200 or 409) and the answer.
+
+    The push is its own transaction: whatever the session holds uncommitted is rolled back
+    first. Raises ``ValidationError`` (422), ``Forbidden`` (a client of another artisan) or
+    ``Busy`` (503).
+    """
     data = push_request_schema.load(body)  # no seq or id: nothing can be done (422)
     now = utcnow()
     skew = None
     if data["sent_at"] is not None:
         skew = int(max(min((now - data["sent_at"]).total_seconds(), 2**31 - 1), -(2**31 - 1)))
-    limit = current_app.config.get("SYNC_CLOCK_SKEW_FLAG_SECONDS", 15 * 60)
+    limit = clock_skew_limit()
     envelope = {"sent_at": data["sent_at"], "clock_skew_seconds": skew,
                 "app_version": (data["app_version"] or "")[:40]}
     flagged = skew is not None and abs(skew) > limit
