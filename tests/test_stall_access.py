@@ -15,6 +15,7 @@ OWN = [
     ("GET", "/stall/me/page"),
     ("POST", "/stall/me/page"),
     ("GET", "/stall/me"),
+    ("GET", "/stall/till"),
 ]
 PRODUCT = [
     ("GET", "/stall/products/{product}"),

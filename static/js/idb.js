@@ -40,15 +40,16 @@ export function openDb(name, {onVersionChange} = {}) {
     };
     req.onsuccess = () => {
       const db = req.result;
-      // A newer version of the app wants to upgrade: let it, and reload at a quiet moment.
+      // A newer version of the app (another tab) wants to upgrade the database: the page
+      // closes it and reloads at a quiet moment (onVersionChange), or at once if it cannot wait.
       db.onversionchange = () => {
-        db.close();
-        if (onVersionChange) onVersionChange();
+        if (onVersionChange) onVersionChange(db);
+        else db.close();
       };
       resolve(db);
     };
     req.onerror = () => reject(req.error);
-    req.onblocked = () => reject(new Error("The database is held by an older page."));
+    // "blocked": an older page still holds the database; the request waits until it lets go.
   });
 }
 
@@ -65,7 +66,7 @@ export function transact(db, stores, mode, work, options = {}) {
     }
     let result;
     tx.oncomplete = () => resolve(result);
-    tx.onabort = () => reject(tx.error || new Error("The transaction was aborted."));
+    tx.onabort = () => reject(tx.error || new Error("transaction aborted"));
     tx.onerror = () => {};
     Promise.resolve()
       .then(() => work(tx))

@@ -21,7 +21,10 @@ async function main() {
   offerInstall();
   let db;
   try {
-    db = await openDb(CONFIG.db, {onVersionChange: () => location.reload()});
+    db = await openDb(CONFIG.db, {onVersionChange: (old) => {
+      old.close();
+      if (!formTouched()) location.reload();
+    }});
   } catch (error) {
     return;  // no IndexedDB (a private window): nothing to sync from this page
   }

@@ -128,7 +128,7 @@ async function forgetPages() {
 // Before log-out: say how many changes still wait, and let the artisan stay.
 export function guardLogout(db) {
   const dialog = $("[data-dialog=logout]");
-  for (const form of $$("form[data-logout]")) {
+  for (const form of $$("form.logout-form")) {
     let sure = false;
     form.addEventListener("submit", async (event) => {
       if (sure) return;

@@ -143,7 +143,14 @@ async function main() {
   registerWorker({isBusy: () => !till || till.busy(), auto: true});
   let db;
   try {
-    db = await openDb(CONFIG.db, {onVersionChange: () => toast(t("record_failed"), {ms: 60000})});
+    db = await openDb(CONFIG.db, {onVersionChange: (old) => {
+      const quiet = setInterval(() => {
+        if (till && till.busy()) return;
+        clearInterval(quiet);
+        old.close();
+        location.reload();
+      }, 1000);
+    }});
   } catch (error) {
     toast(t("record_failed"), {ms: 60000});
     return;
