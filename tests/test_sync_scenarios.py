@@ -20,7 +20,17 @@ from marche.models import (
 )
 from marche.sync import mutations
 
-from .sync_helpers import Phone, fresh, login, new_id, ops_of, server_summary, shop, stock_level
+from .sync_helpers import (
+    Phone,
+    fresh,
+    login,
+    new_id,
+    ops_of,
+    sales_of,
+    server_summary,
+    shop,
+    stock_level,
+)
 
 
 def statuses(response):
@@ -451,3 +461,44 @@ def test_the_sync_urls_by_role_on_awas_phone(app, make, path, role, expected):
     response = client.post(path, json={**phone.body(phone.outbox), "cookie": None})
     assert response.status_code == expected
     assert server_summary(awa.artisan_id).sales == 1  # nobody else's push counted twice
+
+
+def test_a_phone_counting_from_an_older_copy_of_itself_is_told_to_start_a_new_client(client,
+                                                                                   make):
+    """The phone is behind the server (its storage came back from an older copy): its new
+    sales reuse numbers the server already holds. Answering "duplicate" would lose them, so
+    the server stops with 409 ``client_reset``; the phone sends them under a new client id."""
+    s = shop(make)
+    login(client, s.user)
+    phone = Phone()
+    for _ in range(5):
+        phone.sale(s)
+    phone.push(client)
+    older = Phone(client_id=phone.client_id, seq=3, outbox=phone.outbox[:3])
+    new_sales = [older.sale(s), older.sale(s)]  # seq 4 and 5 again, other sales
+    response = older.push(client)
+    assert response.status_code == 409
+    assert response.json["client_reset"] is True and response.json["last_seq"] == 5
+    assert statuses(response) == ["duplicate"] * 3
+    assert server_summary(s.artisan_id).sales == 5
+    fresh_client = Phone()
+    renumbered = [{**m, "seq": n} for n, m in enumerate(older.outbox, start=1)]
+    assert statuses(fresh_client.push(client, renumbered)) == ["duplicate"] * 3 + ["applied"] * 2
+    assert {str(sale.id) for sale in sales_of(s.artisan_id)} >= {m["id"] for m in new_sales}
+    assert server_summary(s.artisan_id).sales == 7
+
+
+def test_a_retry_of_a_mutation_kept_under_a_new_id_is_still_a_duplicate(client, make, app):
+    mine = shop(make, login_name="awa")
+    theirs = shop(make, login_name="bilal")
+    their_client = app.test_client()
+    login(their_client, theirs.user)
+    their_phone = Phone()
+    taken = their_phone.sale(theirs)
+    their_phone.push(their_client)
+    login(client, mine.user)
+    phone = Phone()
+    phone.add("sale.record", Phone().sale(mine)["payload"], mutation_id=taken["id"])
+    assert statuses(phone.push(client)) == ["rejected"]
+    again = phone.push(client)
+    assert again.status_code == 200 and statuses(again) == ["duplicate"]

@@ -36,7 +36,10 @@ def _artisan_id() -> int:
 def sync_push():
     """Store the phone's mutations, each exactly once, and say how far the server got."""
     status, answer = push.push(_artisan_id(), request.get_json(), request.user_agent.string)
-    if status == 409:
+    if status == 409 and answer.get("client_reset"):
+        answer = {"error": _("This phone numbers its changes behind the server. Start a new "
+                             "client and send them again."), "code": 409, **answer}
+    elif status == 409:
         answer = {"error": _("Some changes are missing. Send them again from last_seq."),
                   "code": 409, **answer}
     return jsonify(answer), status
@@ -81,8 +84,11 @@ SYNC_DOCS = [
             "requestBody": json_body(PushRequestSchema),
             "responses": {
                 "200": json_response("What became of each mutation.", PushAnswerSchema),
-                "409": json_response("A `seq` is missing: send again from `last_seq` + 1.",
-                                     GapAnswerSchema),
+                "409": json_response(
+                    "A `seq` is missing: send again from `last_seq` + 1. With `client_reset`, "
+                    "a `seq` already used for another mutation: take a new `client_id` and "
+                    "number the unconfirmed mutations again from 1 (same ids).",
+                    GapAnswerSchema),
                 **error_responses(400, 401, 403, 415, 422, 503,
                                   e403="The client belongs to another artisan, or this is "
                                        "not an artisan's session."),

@@ -1,6 +1,9 @@
 """``POST /sync/push``: store each of a phone's mutations exactly once, in one transaction.
 
-For each mutation, in order (design/sync.md): a ``seq`` already passed is a duplicate; a ``seq``
+For each mutation, in order (design/sync.md): a ``seq`` already passed is a duplicate (if it
+names the mutation stored under that number, or one stored anyway; a number reused for another
+mutation stops the batch with 409 ``client_reset``: the phone counts from an older copy of
+itself, and re-sends under a new client id); a ``seq``
 beyond the next one stops the batch (409, the phone re-sends from ``last_seq``); anything else
 is applied, or stored as rejected with its reason. Either way ``last_seq`` moves on, so a bad
 mutation never blocks the ones behind it. A passing fault (database busy, lock timeout,
@@ -82,7 +85,7 @@ def _push(artisan_id, data, envelope, flagged, user_agent, now, careful) -> tupl
                       now=now)
     envelope = {**envelope, "device_id": device.id, "artisan_id": artisan_id,
                 "received_at": now, "flagged": flagged}
-    results, gap = _run(ctx, data["mutations"], envelope, careful)
+    results, stop = _run(ctx, data["mutations"], envelope, careful)
     ctx.write()
     if ctx.changed:
         profile.version = ctx.version
@@ -91,25 +94,41 @@ def _push(artisan_id, data, envelope, flagged, user_agent, now, careful) -> tupl
     device.app_version = envelope["app_version"]
     device.user_agent = user_agent[:300]
     answer = {"last_seq": device.last_seq, "version": profile.version, "results": results}
+    if stop == "reused":
+        answer["client_reset"] = True
     db.session.commit()
-    return (409 if gap else 200), answer
+    return (409 if stop else 200), answer
 
 
 def _run(ctx: PushContext, mutations: list[dict], envelope: dict,
-         careful: bool) -> tuple[list[dict], bool]:
+         careful: bool) -> tuple[list[dict], str | None]:
+    """Apply the batch; return the results and why it stopped early ("gap", "reused") if so."""
     device = ctx.device
-    fresh = [m["id"] for m in mutations if m["seq"] > device.last_seq]
     # Who already owns each id: a mutation stored under another seq (or client) is not redone.
-    owners = dict(db.session.execute(
-        select(SyncOp.id, SyncOp.artisan_id).where(SyncOp.id.in_(fresh))).all()) if fresh else {}
+    owners = dict(db.session.execute(select(SyncOp.id, SyncOp.artisan_id).where(
+        SyncOp.id.in_([m["id"] for m in mutations]))).all()) if mutations else {}
+    # What this client's past numbers hold, to tell a retry from a number used twice.
+    held: dict[int, set] = {}
+    past = [m["seq"] for m in mutations if m["seq"] <= device.last_seq]
+    if past:
+        for op_id, seq, detail in db.session.execute(
+                select(SyncOp.id, SyncOp.seq, SyncOp.reason_detail).where(
+                    SyncOp.device_id == device.id, SyncOp.seq.in_(past))):
+            kept_as = uuid_or_none((detail or {}).get("mutation_id"))
+            held[seq] = {op_id, kept_as}
     results = []
     for mutation in mutations:
         seq = mutation["seq"]
         if seq <= device.last_seq:
-            results.append({"id": str(mutation["id"]), "status": "duplicate"})
-            continue
+            if (mutation["id"] in held.get(seq, ())
+                    or owners.get(mutation["id"]) == ctx.artisan_id):
+                results.append({"id": str(mutation["id"]), "status": "duplicate"})
+                continue
+            # A number this client already used for another mutation: the phone counts from
+            # an older copy of itself. Never "duplicate" (the sale would be lost): stop.
+            return results, "reused"
         if seq > device.last_seq + 1:
-            return results, True
+            return results, "gap"
         owner = owners.get(mutation["id"])
         if owner == ctx.artisan_id:
             result = {"id": str(mutation["id"]), "status": "duplicate"}
@@ -121,9 +140,10 @@ def _run(ctx: PushContext, mutations: list[dict], envelope: dict,
         else:
             result = _apply(ctx, mutation, envelope)
         owners[mutation["id"]] = ctx.artisan_id
+        held[seq] = {mutation["id"]}
         results.append(result)
         device.last_seq = seq
-    return results, False
+    return results, None
 
 
 def _new_op(mutation: dict, envelope: dict, status: MutationStatus) -> Op:

@@ -112,6 +112,10 @@ class PushAnswerSchema(Schema):
 class GapAnswerSchema(PushAnswerSchema):
     error = fields.String(required=True)
     code = fields.Integer(required=True, metadata={"example": 409})
+    client_reset = fields.Boolean(metadata={
+        "description": "A `seq` at or below `last_seq` came with another mutation: this phone "
+                       "counts from an older copy of itself. Take a new `client_id` and send "
+                       "the unconfirmed mutations numbered from 1 (ids unchanged)."})
 
 
 class PullRequestSchema(Lenient):
