@@ -118,7 +118,10 @@ class Till {
   }
 
   renderTop() {
-    const total = this.stall ? summarize(this.sales).takings_cents : 0;
+    // A closed day's sales leave the phone at the next pull: its summary keeps the total.
+    const day = this.stall && this.view.days.get(this.stallId);
+    const total = !this.stall ? 0 : day && this.stall.status === "closed"
+      ? day.summary.takings_cents : summarize(this.sales).takings_cents;
     $("[data-total]").textContent = money(total);
     const cloud = $("[data-sync-cloud]");
     const waiting = this.view ? this.view.waiting : 0;
@@ -135,6 +138,13 @@ class Till {
     return !this.sell.empty || ["pay", "open", "close"].includes(this.screen)
       || $$("dialog").some((dialog) => dialog.open);
   }
+}
+
+// The photos of the tiles, kept by the service worker for the days with no network.
+function keepPhotos(view) {
+  const controller = navigator.serviceWorker && navigator.serviceWorker.controller;
+  const urls = view ? [...view.products.values()].map((product) => product.photo_url).filter(Boolean) : [];
+  if (controller && urls.length) controller.postMessage({type: "cache-media", urls});
 }
 
 async function main() {
@@ -160,6 +170,10 @@ async function main() {
   engine.addEventListener("change", () => till.refresh());
   await till.refresh();
   engine.start();
+  if (navigator.serviceWorker) {
+    navigator.serviceWorker.addEventListener("controllerchange", () => keepPhotos(till.view));
+    keepPhotos(till.view);
+  }
   askPersistence(db).catch(() => null);
   document.body.dataset.ready = "true";
 }

@@ -1,0 +1,346 @@
+"""What an artisan does on the till, as small actions for the browser tests (no test here).
+
+Elements are found the way a user finds them (a tile by its product's name) or by the stable
+``data-`` hooks of the templates, never by their words: the words get translated.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+import signal
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from marche import demo_pictures, photos, reports
+from marche.extensions import db
+from marche.models import (
+    ArtisanProfile,
+    Device,
+    Market,
+    Product,
+    Role,
+    Sale,
+    Stall,
+    StockMovement,
+    User,
+)
+from marche.security import hash_secret
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SHOTS
+
+PIN = "2468"
+# name, price, cost, picture
+GOODS = [("Bol raku", 1800, 400, "bowl"), ("Vase boule", 3500, 900, "vase"),
+         ("Tasse émaillée", 1400, 300, "mug"), ("Grand saladier", 4500, 1200, "bowl")]
+
+
+@dataclass
+class Artisan:
+    """A new artisan with a stall at today's demo market, not opened yet."""
+
+    login: str
+    user_id: int
+    stall_id: str
+    products: dict[str, str] = field(default_factory=dict)  # name → id
+
+
+def new_artisan(app, login: str = "grace", number: int = 21) -> Artisan:
+    """Add an artisan with four products and a stall at today's market."""
+    with app.app_context():
+        today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+        market = db.session.execute(select(Market).where(Market.date == today)).scalars().first()
+        user = User(role=Role.ARTISAN, name=login.capitalize(), login=login,
+                    pin_hash=hash_secret(PIN))
+        user.profile = ArtisanProfile(slug=login, display_name=login.capitalize(),
+                                      craft="Céramique", cohort_id=market.cohort_id)
+        db.session.add(user)
+        made = {}
+        for name, price, cost, shape in GOODS:
+            key = photos.save_bytes(demo_pictures.picture(shape, "#f2e3c6", "#b5523b"))
+            product = Product(artisan=user.profile, name=name, price_cents=price, cost_cents=cost,
+                              photo_key=key)
+            db.session.add(product)
+            made[name] = product
+        stall = Stall(market=market, artisan=user.profile, number=number, fee_cents=1000,
+                      slug=uuid.uuid4().hex[:10])
+        db.session.add(stall)
+        db.session.commit()
+        return Artisan(login=login, user_id=user.id, stall_id=str(stall.id),
+                       products={name: str(product.id) for name, product in made.items()})
+
+
+def server_day(app, stall_id: str) -> dict:
+    """Return what the server holds of a stall: its totals (reports.py), stock, status."""
+    with app.app_context():
+        stall = db.session.get(Stall, uuid.UUID(stall_id))
+        sales = list(db.session.execute(select(Sale).where(Sale.stall_id == stall.id)).scalars())
+        summary = reports.summarize(sales)
+        stock = dict(db.session.execute(
+            select(Product.name, func.sum(StockMovement.quantity))
+            .join(Product, Product.id == StockMovement.product_id)
+            .where(StockMovement.stall_id == stall.id).group_by(Product.name)).all())
+        return {"summary": summary, "stock": {name: int(q) for name, q in stock.items()},
+                "status": stall.status.value, "cash_counted": stall.cash_counted_cents,
+                "sales": len(sales)}
+
+
+def device_seqs(app, artisan: Artisan) -> list[int]:
+    with app.app_context():
+        return list(db.session.execute(select(Device.last_seq).where(
+            Device.artisan_id == artisan.user_id)).scalars())
+
+
+def phone_screenshot(page, name: str) -> None:
+    """Keep what the artisan sees on a 360×740 screen (the viewport, not the whole page)."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def cents(text: str) -> int:
+    """Read an amount as the screen shows it ("1 234,50 €") back into cents."""
+    digits = re.sub(r"[^\d-]", "", text)
+    return int(digits) if digits else 0
+
+
+def launch_phone(playwright, live_server, folder: Path, offline: bool = False):
+    """Start Chromium on a profile kept in ``folder``: a phone that can be switched off."""
+    return playwright.chromium.launch_persistent_context(
+        str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
+        device_scale_factor=2, locale="fr-FR", base_url=live_server.url, offline=offline)
+
+
+def kill_browser(folder: Path) -> int:
+    """Kill, as a crash would, every Chromium process of this profile; return how many."""
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if f"--user-data-dir={folder}".encode() in command:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+    return killed
+
+
+class Network:
+    """Cut the network between the phones and the server, and bring it back.
+
+    The pages are told they are offline (Playwright), and the server stops answering too:
+    Playwright's switch does not hold a service worker that Background Sync wakes up, and a
+    phone in a park has no server either.
+    """
+
+    def __init__(self, live_server, *contexts):
+        self.live_server = live_server
+        self.contexts = list(contexts)
+
+    def off(self) -> None:
+        for context in self.contexts:
+            context.set_offline(True)
+        server = self.live_server
+        server.server.shutdown()
+        server.server.server_close()
+        server.thread.join(timeout=5)
+
+    def on(self) -> None:
+        server = self.live_server
+        port = int(server.url.rsplit(":", 1)[1])
+        server.server = make_server("127.0.0.1", port, server.app, threaded=True)
+        server.thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+        server.thread.start()
+        for context in self.contexts:
+            context.set_offline(False)
+
+
+class Till:
+    """One page of the till, driven the way the artisan drives it."""
+
+    def __init__(self, page: Page):
+        self.page = page
+
+    # -- getting there ---------------------------------------------------------------------------
+
+    def log_in(self, login: str, pin: str = PIN) -> None:
+        page = self.page
+        page.goto("/auth/pin")
+        page.fill("#f-login", login)
+        page.fill("#f-pin", pin)
+        with page.expect_navigation():
+            page.press("#f-pin", "Enter")
+
+    def open(self, screen: str | None = None) -> None:
+        self.page.goto("/stall/till")
+        self.wait_ready(screen)
+
+    def wait_ready(self, screen: str | None = None) -> None:
+        self.page.wait_for_selector("body[data-ready=true]")
+        if screen:
+            self.expect_screen(screen)
+        else:
+            self.page.wait_for_selector("[data-screen=loading][hidden]", state="attached")
+
+    def expect_screen(self, screen: str) -> None:
+        expect(self.page.locator(f"[data-screen={screen}]")).to_be_visible()
+
+    def wait_offline_ready(self, photos: int = 0) -> None:
+        """Wait until the service worker controls the page and holds the till and its photos."""
+        self.page.wait_for_function("navigator.serviceWorker.controller !== null")
+        self.page.wait_for_function("""async (photos) => {
+            const pages = (await caches.keys()).filter((name) => name.startsWith("marche-pages-"));
+            const media = await (await caches.open("marche-media-1")).keys();
+            for (const name of pages) {
+              if (await (await caches.open(name)).match(location.origin + "/stall/till")) {
+                return media.length >= photos;
+              }
+            }
+            return false;
+        }""", arg=photos)
+
+    # -- reading the screen ----------------------------------------------------------------------
+
+    def total(self) -> int:
+        return cents(self.page.text_content("[data-total]"))
+
+    def waiting(self) -> int:
+        return int(self.page.text_content("[data-sync-count]"))
+
+    def tile(self, name: str):
+        return self.page.get_by_role("button", name=re.compile("^" + re.escape(name)))
+
+    def stock(self) -> dict[str, int | None]:
+        self.tab("stock")
+        rows = self.page.locator(".stock-row")
+        found = {}
+        for index in range(rows.count()):
+            row = rows.nth(index)
+            left = row.locator("[data-left]").text_content()
+            found[row.locator("[data-name]").text_content()] = None if left == "—" else int(left)
+        self.tab("sell")
+        return found
+
+    def outbox(self) -> list[dict]:
+        return self.page.evaluate("""async () => {
+            const config = JSON.parse(document.getElementById("phone-config").textContent);
+            const db = await new Promise((resolve, reject) => {
+              const request = indexedDB.open(config.db);
+              request.onsuccess = () => resolve(request.result);
+              request.onerror = () => reject(request.error);
+            });
+            const rows = await new Promise((resolve) => {
+              const request = db.transaction("outbox").objectStore("outbox").getAll();
+              request.onsuccess = () => resolve(request.result);
+            });
+            db.close();
+            return rows.map(({seq, id, type}) => ({seq, id, type}));
+        }""")
+
+    # -- doing -----------------------------------------------------------------------------------
+
+    def tab(self, name: str) -> None:
+        self.page.click(f"[data-tab={name}]")
+        self.expect_screen(name)
+
+    def type_amount(self, keypad: str, amount: int) -> None:
+        pad = self.page.locator(f"[data-keypad={keypad}]")
+        for _ in range(8):
+            pad.locator("[data-key=back]").click()
+        for digit in str(amount):
+            pad.locator(f"[data-key='{digit}']").click()
+
+    def open_stall(self, quantities: dict[str, int], float_cents: int) -> None:
+        self.expect_screen("open")
+        for name, wanted in quantities.items():
+            row = self.page.locator(".open-row", has_text=name)
+            shown = int(row.locator("[data-qty]").text_content())
+            step = "1" if wanted > shown else "-1"
+            for _ in range(abs(wanted - shown)):
+                row.locator(f"[data-step='{step}']").click()
+            expect(row.locator("[data-qty]")).to_have_text(str(wanted))
+        self.type_amount("float", float_cents)
+        self.page.click("[data-action=start-selling]")
+        self.expect_screen("sell")
+
+    def basket(self, items: dict[str, int]) -> None:
+        for name, quantity in items.items():
+            for _ in range(quantity):
+                self.tile(name).click()
+
+    def pay(self, method: str = "card", received: int | None = None) -> None:
+        self.page.click("[data-action=pay]")
+        self.expect_screen("pay")
+        self.page.click(f"[data-method={method}]")
+        if received is not None:
+            self.page.click(f"[data-received='{received}']")
+
+    def confirm(self) -> str:
+        """Confirm the sale; return its id once the screen says it is recorded."""
+        before = self.page.get_attribute("[data-toast]", "data-id") or ""
+        self.page.click("[data-action=confirm]")
+        self.page.wait_for_function("""(before) => {
+            const toast = document.querySelector("[data-toast]");
+            return !toast.hidden && toast.dataset.kind === "recorded" && toast.dataset.id !== before;
+        }""", arg=before)
+        return self.page.get_attribute("[data-toast]", "data-id")
+
+    def sell(self, items: dict[str, int], method: str = "card",
+             received: int | None = None) -> str:
+        self.basket(items)
+        self.pay(method, received)
+        return self.confirm()
+
+    def void(self, sale_index: int = 0, reason: str = "error") -> None:
+        """Cancel a sale from today's list (0 is the latest)."""
+        self.tab("sales")
+        self.page.locator(".sale-row button:not([disabled])").nth(sale_index).click()
+        self.page.click(f"[data-dialog=void] [data-reason={reason}]")
+        self.page.wait_for_selector("[data-toast][data-kind=voided]")
+        self.tab("sell")
+
+    def adjust(self, name: str, kind: str, quantity: int) -> None:
+        self.tab("stock")
+        row = self.page.locator(".stock-row", has_text=name)
+        row.locator(f"[data-adjust={kind}]").click()
+        dialog = self.page.locator("[data-dialog=adjust]")
+        shown = int(dialog.locator("[data-qty]").text_content())
+        step = "1" if quantity > shown else "-1"
+        for _ in range(abs(quantity - shown)):
+            dialog.locator(f"[data-step='{step}']").click()
+        dialog.locator("[data-action=adjust-save]").click()
+        self.page.wait_for_selector("[data-toast][data-kind=saved]")
+        self.tab("sell")
+
+    def set_price(self, name: str, price: int) -> None:
+        self.tab("stock")
+        self.page.locator(".stock-row", has_text=name).locator("[data-action=price]").click()
+        self.type_amount("price", price)
+        self.page.click("[data-action=price-save]")
+        self.page.wait_for_selector("[data-toast][data-kind=saved]")
+        self.tab("sell")
+
+    def sync_now(self) -> None:
+        """Open the sync panel, send now, wait until nothing waits, close the panel."""
+        self.page.click("[data-action=sync-panel]")
+        self.page.click("[data-action=sync-now]")
+        self.wait_synced()
+        self.page.click("[data-dialog=sync] [data-action=dialog-cancel]")
+
+    def wait_synced(self) -> None:
+        self.page.wait_for_function("""() => {
+            const cloud = document.querySelector("[data-sync-cloud]");
+            return cloud.dataset.waiting === "0" && cloud.dataset.status === "ok";
+        }""", timeout=20000)
