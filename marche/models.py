@@ -204,6 +204,9 @@ class ArtisanProfile(db.Model):
                                                    default=ActivityNature.OWN_MADE)
     # The pull cookie: increased at every committed push of this artisan (design/sync.md).
     version: Mapped[int] = mapped_column(Integer, default=0)
+    # A change no patch can carry (a stall taken off a market) happened at this version:
+    # a phone whose cookie is older gets the whole state again.
+    full_state_version: Mapped[int] = mapped_column(Integer, default=0)
 
     user: Mapped[User] = relationship(back_populates="profile")
     cohort: Mapped[Cohort | None] = relationship(back_populates="artisans")

@@ -22,6 +22,7 @@ SCOPED = [
     ("GET", "/coach/artisans/{artisan}/reset"),
     ("POST", "/coach/artisans/{artisan}/reset"),
     ("GET", "/coach/markets/{market}"),
+    ("GET", "/coach/markets/{market}/sync"),
     ("GET", "/coach/markets/{market}/edit"),
     ("POST", "/coach/markets/{market}/edit"),
     ("POST", "/coach/markets/{market}/stalls"),

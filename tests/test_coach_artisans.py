@@ -201,7 +201,7 @@ def test_artisan_page_shows_profile_and_catalogue_read_only(app, client, world):
         make.product(user, name="Vase ancien", active=False)
         db.session.commit()
     page = client.get(f"/coach/artisans/{world.artisan}").get_data(as_text=True)
-    assert "Bol raku" in page and "18,00" in page
+    assert "Bol raku" in page and "€18.00" in page
     assert 'src="/media/abc123/thumb.jpg"' in page
     assert "Vase ancien" in page and "Archived" in page
     assert "Market A" in page  # the stall of today

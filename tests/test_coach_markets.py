@@ -44,7 +44,7 @@ def test_creating_a_market(app, client, worlds):
         assert market.timezone == "Europe/Paris"
         assert response.headers["Location"] == f"/coach/markets/{market.id}"
     page = client.get(response.headers["Location"]).get_data(as_text=True)
-    assert "Marché d&#39;été" in page and "12,50" in page
+    assert "Marché d&#39;été" in page and "€12.50" in page
 
 
 def test_same_name_and_day_get_distinct_slugs(app, client, worlds):
@@ -134,7 +134,7 @@ def test_a_coach_without_cohort_is_sent_to_create_one(app, client):
 def test_editing_a_market_keeps_its_printed_slug(app, client, worlds):
     url = f"/coach/markets/{worlds[0].market}/edit"
     page = client.get(url).get_data(as_text=True)
-    assert input_value(page, "default_fee_cents") == "10,00"
+    assert input_value(page, "default_fee_cents") == "10.00"
     assert input_value(page, "opens_at") == "10:00"
     with app.app_context():
         slug = db.session.get(Market, worlds[0].market).slug

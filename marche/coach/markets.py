@@ -11,6 +11,7 @@ from ..i18n import euros_input
 from ..models import Market
 from ..naming import market_slug
 from ..security import role_required
+from ..sync.versions import stamp
 from ..web import render
 from . import queries, stalls
 from .forms import DEFAULT_TIMEZONE, TIMEZONE_CHOICES, load_form, market_schema, new_market_schema
@@ -103,6 +104,8 @@ def edit(market_id: int):
     # The slug stays: it is printed on posters and QR codes (design/contract.md).
     for key in _FIELDS:
         setattr(market, key, data[key])
+    for stall in market.stalls:  # phones show the market's name, day and place on each stall
+        stamp(stall.artisan_id, stall)
     db.session.commit()
     flash(_("Saved."), "info")
     return redirect(url_for("coach.market", market_id=market.id))

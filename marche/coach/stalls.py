@@ -10,6 +10,7 @@ from ..i18n import euros_input
 from ..models import ArtisanProfile, Market, Stall, StallStatus
 from ..naming import stall_slug
 from ..security import role_required
+from ..sync.versions import require_full_state, stamp
 from ..web import is_htmx, render
 from . import queries
 from .forms import load_form, new_stall_schema, stall_schema
@@ -67,8 +68,10 @@ def create(market_id: int):
     if errors:
         return _form_failed(market, errors)
     fee = market.default_fee_cents if data["fee_cents"] is None else data["fee_cents"]
-    db.session.add(Stall(market=market, artisan_id=data["artisan_id"], number=data["number"],
-                         fee_cents=fee, slug=stall_slug()))
+    stall = Stall(market=market, artisan_id=data["artisan_id"], number=data["number"],
+                  fee_cents=fee, slug=stall_slug())
+    db.session.add(stall)
+    stamp(stall.artisan_id, stall)  # the artisan's phones learn of it at their next pull
     try:
         db.session.commit()
     except IntegrityError:  # another coach filled the same place at the same moment
@@ -94,6 +97,7 @@ def edit(stall_id):
         stall.number = data["number"]
         if data["fee_cents"] is not None:
             stall.fee_cents = data["fee_cents"]
+        stamp(stall.artisan_id, stall)
         try:
             db.session.commit()
         except IntegrityError:
@@ -113,6 +117,8 @@ def remove(stall_id):
     market, number = stall.market, stall.number
     removed = stall.status == StallStatus.UPCOMING and not queries.stall_has_records(stall)
     if removed:
+        # A patch cannot remove a stall from a phone: its next pull takes the whole state.
+        require_full_state(stall.artisan_id)
         db.session.delete(stall)
         try:
             db.session.commit()

@@ -51,10 +51,12 @@ def pull(artisan_id: int, body) -> dict:
             raise Forbidden()
         last_seq = device.last_seq if device is not None else 0
         noted = device.last_pull_at if device is not None else None
-        version = db.session.execute(select(ArtisanProfile.version).where(
-            ArtisanProfile.user_id == artisan_id)).scalar_one()
+        version, full_state_version = db.session.execute(
+            select(ArtisanProfile.version, ArtisanProfile.full_state_version)
+            .where(ArtisanProfile.user_id == artisan_id)).one()
         restored = data["last_seq"] is not None and data["last_seq"] > last_seq
-        if cookie is None or cookie <= 0 or cookie > version or restored:
+        if (cookie is None or cookie <= 0 or cookie > version or restored
+                or cookie < full_state_version):
             patch = [{"op": "clear"}, *everything(artisan_id)]
         else:
             patch = since(artisan_id, cookie)

@@ -23,6 +23,17 @@ def next_version(artisan_id: int) -> int:
     ).scalar_one()
 
 
+def require_full_state(artisan_id: int) -> int:
+    """Make every phone of the artisan take the whole state at its next pull.
+
+    For what a patch cannot say, such as a stall that no longer exists.
+    """
+    version = next_version(artisan_id)
+    db.session.execute(update(ArtisanProfile).where(ArtisanProfile.user_id == artisan_id)
+                       .values(full_state_version=version))
+    return version
+
+
 def stamp(artisan_id: int, *rows) -> int:
     """Give ``rows`` (stalls, products, sales…) a new version of their artisan; return it."""
     version = next_version(artisan_id)

@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 416e0e6554d4
+Revision ID: c21fa43b3796
 Revises: 
-Create Date: 2026-11-23 19:04:14.179612
+Create Date: 2026-11-23 19:38:49.701712
 
 """
 from alembic import op
@@ -12,7 +12,7 @@ import marche.models
 
 
 # revision identifiers, used by Alembic.
-revision = '416e0e6554d4'
+revision = 'c21fa43b3796'
 down_revision = None
 branch_labels = None
 depends_on = None
@@ -65,6 +65,7 @@ def upgrade():
     sa.Column('siren', sa.String(length=9), nullable=True),
     sa.Column('nature', sa.Enum('own_made', 'resale', 'service', name='nature', native_enum=False, length=20), nullable=False),
     sa.Column('version', sa.Integer(), nullable=False),
+    sa.Column('full_state_version', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['cohort_id'], ['cohorts.id'], ),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('user_id'),
