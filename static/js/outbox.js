@@ -25,7 +25,8 @@ export function clientId(db) {
 
 // Store one change. `also(tx, mutation)` may write more in the same transaction (it names its
 // stores in `stores`): the change and what goes with it are saved together or not at all.
-export function record(db, type, payload, {id = uuid(), stores = [], also = null} = {}) {
+export function record(db, type, payload, {id = null, stores = [], also = null} = {}) {
+  id = id || uuid();  // the server refuses a batch with a change that has no id
   return transact(db, ["meta", "outbox", ...stores], "readwrite", async (tx) => {
     const meta = tx.objectStore("meta");
     const seq = (await getMeta(meta, "seq", 0)) + 1;

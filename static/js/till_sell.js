@@ -275,6 +275,7 @@ export class Sell {
     if (this.confirming || this.empty || !this.method) return;
     this.confirming = true;
     $("[data-action=confirm]").disabled = true;
+    if (!this.saleId) this.saleId = uuid();
     const total = this.total;
     const payload = {
       stall_id: this.till.stallId,

@@ -293,7 +293,8 @@ class Till:
         self.page.click("[data-action=confirm]")
         self.page.wait_for_function("""(before) => {
             const toast = document.querySelector("[data-toast]");
-            return !toast.hidden && toast.dataset.kind === "recorded" && toast.dataset.id !== before;
+            return !toast.hidden && toast.dataset.kind === "recorded"
+              && toast.dataset.id !== before;
         }""", arg=before)
         return self.page.get_attribute("[data-toast]", "data-id")
 

@@ -1,0 +1,114 @@
+"""What changes under a till: no CDN on the first load, a new version deployed mid-day."""
+
+from playwright.sync_api import expect
+
+from .conftest import PHONE
+from .till_actions import Network, Till, new_artisan, server_day
+
+OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
+
+WORKER_VERSION = """() => new Promise((resolve) => {
+  navigator.serviceWorker.addEventListener("message", (event) => {
+    if (event.data && event.data.type === "version") resolve(event.data.version);
+  }, {once: true});
+  navigator.serviceWorker.controller.postMessage({type: "version"});
+})"""
+
+
+def _phone(browser, live_server):
+    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
+
+
+def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
+        browser, live_app, live_server, htmx_file):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    cdn = live_app.config["HTMX_URL"]
+    phone.route(cdn, lambda route: route.abort())
+    try:
+        till = Till(phone.new_page())
+        till.log_in(grace.login)
+        till.open("open")
+        assert cdn not in till.page.content()
+        till.open_stall(OPENING, 1000)
+        till.sell({"Bol raku": 1}, "cash", received=2000)
+        till.wait_synced()
+        assert server_day(live_app, grace.stall_id)["summary"].takings_cents == 1800
+        # The service worker installed without htmx, and still keeps the till for offline days.
+        till.wait_offline_ready()
+        assert not till.page.evaluate("(url) => caches.match(url).then(Boolean)", cdn)
+        network = Network(live_server, phone)
+        network.off()
+        till.page.reload()
+        till.wait_ready("sell")
+        till.sell({"Vase boule": 1}, "card")
+        network.on()
+        till.wait_synced()
+        assert server_day(live_app, grace.stall_id)["sales"] == 2
+    finally:
+        phone.close()
+
+    # With the CDN reachable, the worker keeps the pinned htmx for the pages that use it.
+    url, body = htmx_file
+    phone = _phone(browser, live_server)
+    phone.route(cdn, lambda route: route.fulfill(status=200, body=body, headers={
+        "Content-Type": "application/javascript", "Access-Control-Allow-Origin": "*"}))
+    try:
+        till = Till(phone.new_page())
+        till.log_in(grace.login)
+        till.open("sell")
+        till.wait_offline_ready()
+        assert till.page.evaluate("(url) => caches.match(url).then(Boolean)", cdn)
+    finally:
+        phone.close()
+
+
+def test_a_new_version_waits_for_the_basket_then_reads_the_old_outbox(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 1000)
+        till.wait_synced()
+        till.wait_offline_ready()
+        old = page.evaluate(WORKER_VERSION)
+
+        network = Network(live_server, phone)
+        network.off()
+        till.sell({"Bol raku": 2}, "card")
+        till.sell({"Vase boule": 1}, "cash", received=5000)
+        assert till.waiting() == 2
+        till.basket({"Tasse émaillée": 1})  # a customer is choosing
+
+        # A deploy while the phone was away; the sales cannot reach the server yet.
+        live_app.config["APP_VERSION"] = "9.9.9"
+        phone.route("**/api/v1/sync/push", lambda route: route.abort())
+        page.evaluate("window.__oldPage = true")
+        network.on()
+        expect(page.locator("[data-update-banner]")).to_be_visible(timeout=20000)
+        page.wait_for_timeout(7000)  # quiet, but a basket is in progress: no reload
+        assert page.evaluate("window.__oldPage === true")
+        assert till.page.locator("[data-basket-count]").text_content().startswith("1")
+
+        till.pay("card")
+        till.confirm()
+        # The basket is done: the new version takes over at the next quiet moment.
+        page.wait_for_function("window.__oldPage === undefined", timeout=20000)
+        till.wait_ready("sell")
+        new = page.evaluate(WORKER_VERSION)
+        assert new != old and new.startswith("9.9.9-")
+        names = page.evaluate("caches.keys()")
+        assert all(name.endswith(new) or name == "marche-media-1" for name in names), names
+        assert till.waiting() == 3  # the outbox the old version wrote, read by the new one
+
+        phone.unroute("**/api/v1/sync/push")
+        till.sync_now()
+        server = server_day(live_app, grace.stall_id)
+        assert server["sales"] == 3
+        assert server["summary"].takings_cents == 2 * 1800 + 3500 + 1400 == till.total()
+    finally:
+        phone.close()
