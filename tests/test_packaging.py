@@ -15,6 +15,6 @@ def test_wheel_ships_templates_static_migrations_and_translations(tmp_path):
     names = set(zipfile.ZipFile(wheel).namelist())
     for expected in ("marche/templates/base.html", "marche/static/marche.css",
                      "marche/migrations/env.py", "marche/translations/fr/LC_MESSAGES/messages.mo",
-                     "marche/translations/ar/LC_MESSAGES/messages.mo"):
+                     "marche/translations/ar/LC_MESSAGES/messages.mo", "marche/sw/sw.js"):
         assert expected in names, expected
     assert not any(name.startswith("tests/") for name in names)
