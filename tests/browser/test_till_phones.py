@@ -28,19 +28,17 @@ def test_two_phones_sell_the_same_stall_offline_then_both_show_every_sale(
     grace = new_artisan(live_app)
     first_phone, second_phone = _phone(browser, live_server), _phone(browser, live_server)
     try:
-        first = Till(first_phone.new_page())
-        first.log_in(grace.login)
-        first.open("open")
-        first.open_stall(OPENING, 2000)
-        first.wait_synced()
-        second = Till(second_phone.new_page())
-        second.log_in(grace.login)
-        second.open("sell")  # the stall is open already: straight to selling
-        first.wait_offline_ready()
-        second.wait_offline_ready()
+        first, second = Till(first_phone.new_page()), Till(second_phone.new_page())
+        for till in (first, second):
+            till.log_in(grace.login)
+            till.open("open")
+            till.wait_offline_ready()
 
         network = Network(live_server, first_phone, second_phone)
         network.off()
+        # Both open the stall, each on their phone: the server will keep one opening only.
+        first.open_stall(OPENING, 2000)
+        second.open_stall(OPENING, 2000)
         # Four vases at the stall; each phone sells some, together more than there are.
         for _ in range(3):
             first.sell({"Vase boule": 1}, "cash", received=5000)
@@ -62,11 +60,20 @@ def test_two_phones_sell_the_same_stall_offline_then_both_show_every_sale(
         assert server["summary"].sales == 6
         stock = {"Bol raku": 4, "Vase boule": -1, "Tasse émaillée": 4, "Grand saladier": 1}
         assert server["stock"] == stock
+        refused = []
         for till in (first, second):
             assert till.total() == combined
             assert till.stock() == stock
             vase = till.page.locator(f".tile[data-product-id='{grace.products['Vase boule']}']")
             expect(vase).to_have_class(re.compile(r"\bsold-out\b"))
+            till.page.click("[data-action=sync-panel]")
+            refused.append(till.page.locator("[data-rejected] li").count())
+            till.page.keyboard.press("Escape")
+        # The second opening was refused, and both phones say so (the coach sees it too).
+        assert refused == [1, 1]
+        expect(first.page.locator("[data-rejected] li")).to_contain_text(
+            first.page.evaluate("JSON.parse(document.getElementById('phone-strings')"
+                                ".textContent).type_open"))
     finally:
         first_phone.close()
         second_phone.close()

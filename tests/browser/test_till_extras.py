@@ -1,0 +1,131 @@
+"""The till's smaller promises: a free amount, a discount, Undo, a forgotten product, and the
+warning before logging out while sales wait."""
+
+import re
+import uuid
+
+from playwright.sync_api import expect
+from sqlalchemy import select
+
+from marche.extensions import db
+from marche.models import Product, Sale
+
+from .conftest import PHONE
+from .till_actions import Network, Till, cents, new_artisan, server_day
+
+OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
+
+
+def _phone(browser, live_server):
+    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
+
+
+def test_free_amount_discount_undo_and_a_forgotten_product_with_no_network(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.wait_offline_ready()
+        network = Network(live_server, phone)
+        network.off()
+        till.open_stall(OPENING, 0)
+
+        # Something not in the list, at 7,50 €, with a bowl; 2 € off the whole.
+        page.click("[data-action=free-amount]")
+        till.type_amount("free", 750)
+        page.click("[data-action=free-add]")
+        till.basket({"Bol raku": 1})
+        till.pay("card")
+        page.click("[data-action=discount]")
+        till.type_amount("discount", 99999)
+        page.click("[data-action=discount-save]")
+        expect(page.locator("[data-dialog=discount] [data-error]")).to_be_visible()
+        till.type_amount("discount", 200)
+        page.click("[data-action=discount-save]")
+        assert cents(page.text_content("[data-pay-total]")) == 750 + 1800 - 200
+        till.confirm()
+        assert till.total() == 2350
+
+        # A wrong tap: Undo, right after "Recorded ✓", cancels it (a void; history stays).
+        till.sell({"Vase boule": 1}, "cash", received=5000)
+        assert till.total() == 2350 + 3500
+        page.click("[data-toast-action]")
+        expect(page.locator("[data-toast]")).to_have_attribute("data-kind", "voided")
+        assert till.total() == 2350
+        expect(till.tile("Vase boule")).to_contain_text("4")
+
+        # A forgotten product, added at the stall with no network, then sold.
+        till.tab("stock")
+        page.click("[data-action=new-product]")
+        page.fill("[data-new-name]", "Petit bol")
+        till.type_amount("new-price", 800)
+        for _ in range(3):
+            page.click("[data-dialog=new-product] [data-step='1']")
+        page.click("[data-action=new-product-save]")
+        page.wait_for_selector("[data-toast][data-kind=saved]")
+        till.tab("sell")
+        till.sell({"Petit bol": 2}, "other")
+        expect(till.tile("Petit bol")).to_contain_text("1")
+        assert till.total() == 2350 + 1600
+
+        network.on()
+        till.wait_synced()
+        server = server_day(live_app, grace.stall_id)
+        assert server["summary"].takings_cents == 2350 + 1600 == till.total()
+        assert server["summary"].voided == 1 and server["summary"].discount_cents == 200
+        assert server["stock"]["Petit bol"] == 1
+        with live_app.app_context():
+            product = db.session.execute(select(Product).where(
+                Product.name == "Petit bol")).scalar_one()
+            assert product.price_cents == 800 and product.artisan_id == grace.user_id
+            sales = db.session.execute(select(Sale).where(
+                Sale.stall_id == uuid.UUID(grace.stall_id))).scalars()
+            free = [line for sale in sales for line in sale.lines if line.product_id is None]
+            assert [line.unit_price_cents for line in free] == [750]
+    finally:
+        phone.close()
+
+
+def test_log_out_warns_while_sales_wait_and_today_says_how_many(browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.wait_synced()
+        phone.route("**/api/v1/sync/push", lambda route: route.abort())  # the server is away
+        till.sell({"Bol raku": 1}, "card")
+        assert till.waiting() == 1
+
+        page.goto("/stall/")
+        expect(page.locator("[data-sync-badge]")).to_have_attribute("data-waiting", "1")
+        page.goto("/stall/me")
+        expect(page.locator("[data-storage-status]")).not_to_have_text("…")
+        page.click(".logout-form button[type=submit]")
+        dialog = page.locator("[data-dialog=logout]")
+        expect(dialog).to_be_visible()
+        expect(dialog.locator("[data-logout-count]")).to_contain_text("1")
+        dialog.locator("button[value=stay]").click()
+        expect(page).to_have_url(re.compile(r"/stall/me$"))
+
+        page.click(".logout-form button[type=submit]")
+        with page.expect_navigation():
+            dialog.locator("button[value=logout]").click()
+        assert "/stall/" not in page.url
+        # The artisan's pages left the cache with the session; the sale stays for next time.
+        assert page.evaluate("caches.keys().then((names) => names.filter("
+                             "(name) => name.startsWith('marche-pages-')).length)") == 0
+        phone.unroute("**/api/v1/sync/push")
+        till.log_in(grace.login)
+        till.open("sell")
+        till.wait_synced()
+        assert server_day(live_app, grace.stall_id)["sales"] == 1
+    finally:
+        phone.close()
