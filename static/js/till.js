@@ -130,6 +130,7 @@ class Till {
     cloud.dataset.status = this.engine.status;
     const at = this.view && this.view.meta.last_sync_at;
     cloud.title = at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced");
+    $("[data-sync-time]", cloud).textContent = at ? timeOf(new Date(at).toISOString()) : "";
     if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status);
   }
 

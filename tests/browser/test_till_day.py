@@ -11,15 +11,8 @@ from playwright.sync_api import expect
 
 from marche import reports
 
-from .till_actions import (
-    Network,
-    Till,
-    cents,
-    launch_phone,
-    new_artisan,
-    phone_screenshot,
-    server_day,
-)
+from .till_actions import Till, cents
+from .till_world import Network, launch_phone, new_artisan, phone_screenshot, server_day
 
 OPENING = {"Bol raku": 12, "Vase boule": 5, "Tasse émaillée": 8, "Grand saladier": 3}
 FLOAT = 4000

@@ -11,7 +11,8 @@ from marche.extensions import db
 from marche.models import Product, Sale
 
 from .conftest import PHONE
-from .till_actions import Network, Till, cents, new_artisan, server_day
+from .till_actions import Till, cents
+from .till_world import Network, new_artisan, server_day
 
 OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 

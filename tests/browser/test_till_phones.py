@@ -5,9 +5,9 @@ import re
 from playwright.sync_api import expect
 
 from .conftest import PHONE
-from .till_actions import (
+from .till_actions import Till
+from .till_world import (
     Network,
-    Till,
     device_seqs,
     kill_browser,
     launch_phone,

@@ -3,7 +3,8 @@
 from playwright.sync_api import expect
 
 from .conftest import PHONE
-from .till_actions import Network, Till, new_artisan, server_day
+from .till_actions import Till
+from .till_world import Network, new_artisan, server_day
 
 OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 

@@ -1,0 +1,158 @@
+"""The world around the till in the browser tests: an artisan and a stall on the server, what
+the server holds, phones that can be switched off or crash, a network that can be cut."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import signal
+import threading
+import uuid
+from dataclasses import dataclass, field
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
+
+from marche import demo_pictures, photos, reports
+from marche.extensions import db
+from marche.models import (
+    ArtisanProfile,
+    Device,
+    Market,
+    Product,
+    Role,
+    Sale,
+    Stall,
+    StockMovement,
+    User,
+)
+from marche.security import hash_secret
+
+from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SHOTS
+
+PIN = "2468"
+# name, price, cost, picture
+GOODS = [("Bol raku", 1800, 400, "bowl"), ("Vase boule", 3500, 900, "vase"),
+         ("Tasse émaillée", 1400, 300, "mug"), ("Grand saladier", 4500, 1200, "bowl")]
+
+
+@dataclass
+class Artisan:
+    """A new artisan with a stall at today's demo market, not opened yet."""
+
+    login: str
+    user_id: int
+    stall_id: str
+    products: dict[str, str] = field(default_factory=dict)  # name → id
+
+
+def new_artisan(app, login: str = "grace", number: int = 21) -> Artisan:
+    """Add an artisan with four products and a stall at today's market."""
+    with app.app_context():
+        today = dt.datetime.now(ZoneInfo("Europe/Paris")).date()
+        market = db.session.execute(select(Market).where(Market.date == today)).scalars().first()
+        user = User(role=Role.ARTISAN, name=login.capitalize(), login=login,
+                    pin_hash=hash_secret(PIN))
+        user.profile = ArtisanProfile(slug=login, display_name=login.capitalize(),
+                                      craft="Céramique", cohort_id=market.cohort_id)
+        db.session.add(user)
+        made = {}
+        for name, price, cost, shape in GOODS:
+            key = photos.save_bytes(demo_pictures.picture(shape, "#f2e3c6", "#b5523b"))
+            product = Product(artisan=user.profile, name=name, price_cents=price, cost_cents=cost,
+                              photo_key=key)
+            db.session.add(product)
+            made[name] = product
+        stall = Stall(market=market, artisan=user.profile, number=number, fee_cents=1000,
+                      slug=uuid.uuid4().hex[:10])
+        db.session.add(stall)
+        db.session.commit()
+        return Artisan(login=login, user_id=user.id, stall_id=str(stall.id),
+                       products={name: str(product.id) for name, product in made.items()})
+
+
+def server_day(app, stall_id: str) -> dict:
+    """Return what the server holds of a stall: its totals (reports.py), stock, status."""
+    with app.app_context():
+        stall = db.session.get(Stall, uuid.UUID(stall_id))
+        sales = list(db.session.execute(select(Sale).where(Sale.stall_id == stall.id)).scalars())
+        summary = reports.summarize(sales)
+        stock = dict(db.session.execute(
+            select(Product.name, func.sum(StockMovement.quantity))
+            .join(Product, Product.id == StockMovement.product_id)
+            .where(StockMovement.stall_id == stall.id).group_by(Product.name)).all())
+        return {"summary": summary, "stock": {name: int(q) for name, q in stock.items()},
+                "status": stall.status.value, "cash_counted": stall.cash_counted_cents,
+                "sales": len(sales)}
+
+
+def device_seqs(app, artisan: Artisan) -> list[int]:
+    with app.app_context():
+        return list(db.session.execute(select(Device.last_seq).where(
+            Device.artisan_id == artisan.user_id)).scalars())
+
+
+def phone_screenshot(page, name: str) -> None:
+    """Keep what the artisan sees on a 360×740 screen (the viewport, not the whole page)."""
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+
+def launch_phone(playwright, live_server, folder: Path, offline: bool = False):
+    """Start Chromium on a profile kept in ``folder``: a phone that can be switched off."""
+    return playwright.chromium.launch_persistent_context(
+        str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
+        device_scale_factor=2, locale="fr-FR", base_url=live_server.url, offline=offline)
+
+
+def kill_browser(folder: Path) -> int:
+    """Kill, as a crash would, every Chromium process of this profile; return how many."""
+    killed = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ")
+        except OSError:
+            continue
+        if f"--user-data-dir={folder}".encode() in command:
+            try:
+                os.kill(int(entry.name), signal.SIGKILL)
+                killed += 1
+            except ProcessLookupError:
+                pass
+    return killed
+
+
+class Network:
+    """Cut the network between the phones and the server, and bring it back.
+
+    The pages are told they are offline (Playwright), and the server stops answering too:
+    Playwright's switch does not hold a service worker that Background Sync wakes up, and a
+    phone in a park has no server either.
+    """
+
+    def __init__(self, live_server, *contexts):
+        self.live_server = live_server
+        self.contexts = list(contexts)
+
+    def off(self) -> None:
+        for context in self.contexts:
+            context.set_offline(True)
+        server = self.live_server
+        server.server.shutdown()
+        server.server.server_close()
+        server.thread.join(timeout=5)
+
+    def on(self) -> None:
+        server = self.live_server
+        port = int(server.url.rsplit(":", 1)[1])
+        server.server = make_server("127.0.0.1", port, server.app, threaded=True)
+        server.thread = threading.Thread(target=server.server.serve_forever, daemon=True)
+        server.thread.start()
+        for context in self.contexts:
+            context.set_offline(False)
+
+
