@@ -73,6 +73,29 @@ export async function confirmIn(tx, lastSeq, {now = Date.now()} = {}) {
   }
 }
 
+// The server says this phone numbers from an older copy of itself (a restored backup): it
+// used a number twice. Take a new client id and number every change again from 1, ids kept:
+// the server skips those it already has (by id) and stores the others.
+export function resetClient(db) {
+  return transact(db, ["meta", "outbox"], "readwrite", async (tx) => {
+    const meta = tx.objectStore("meta");
+    const outbox = tx.objectStore("outbox");
+    const pulled = await getMeta(meta, "pulled", 0);
+    const rows = (await request(outbox.getAll())).sort((a, b) => a.seq - b.seq);
+    await request(outbox.clear());
+    let seen = 0;  // the pulled state holds the changes up to here, under their new numbers
+    for (const [index, row] of rows.entries()) {
+      if (row.seq <= pulled) seen = index + 1;
+      await request(outbox.add({...row, seq: index + 1, confirmed_at: null}));
+    }
+    await putMeta(meta, "client_id", uuid());
+    await putMeta(meta, "seq", rows.length);
+    await putMeta(meta, "confirmed", 0);
+    await putMeta(meta, "pulled", seen);
+    await putMeta(meta, "cookie", null);
+  }, {durability: "strict"});
+}
+
 export function confirmUpTo(db, lastSeq) {
   return transact(db, ["meta", "outbox"], "readwrite", (tx) => confirmIn(tx, lastSeq),
     {durability: "strict"});

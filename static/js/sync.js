@@ -7,7 +7,7 @@
 // jitter. A 409 means the server misses changes: send again from its last_seq.
 
 import {getMeta, transact} from "./idb.js";
-import {clientId, confirmUpTo, MAX_PUSH, unconfirmed} from "./outbox.js";
+import {clientId, confirmUpTo, MAX_PUSH, resetClient, unconfirmed} from "./outbox.js";
 import {applyPull, validPull} from "./state.js";
 
 const LOCK = "marche-sync";
@@ -143,7 +143,7 @@ export class SyncEngine extends EventTarget {
   }
 
   async pushThenPull() {
-    const id = await clientId(this.db);
+    let id = await clientId(this.db);
     let gaps = 0;
     for (;;) {
       const {rows} = await unconfirmed(this.db, MAX_PUSH);
@@ -156,11 +156,17 @@ export class SyncEngine extends EventTarget {
       if ((status !== 200 && status !== 409) || !answer || !Number.isInteger(answer.last_seq)) {
         throw new SyncFailure("error", `push answered ${status}`);
       }
+      gaps += status === 409 ? 1 : 0;
+      if (gaps > 3) throw new SyncFailure("error", "the server keeps refusing the numbers");
+      if (status === 409 && answer.client_reset === true) {
+        // Never confirm here: the server's numbers hold other changes than ours.
+        await resetClient(this.db);
+        id = await clientId(this.db);
+        continue;
+      }
       await confirmUpTo(this.db, answer.last_seq);
       if (status === 409) {
         // The server misses changes before ours (restored, or a lost request): from its last_seq.
-        gaps += 1;
-        if (gaps > 3) throw new SyncFailure("error", "the server keeps asking for a gap");
         continue;
       }
       if (rows.length < MAX_PUSH) break;

@@ -93,7 +93,10 @@ class Till {
   }
 
   show(screen) {
-    if (screen !== this.screen && screen !== "sell") $("[data-toast]").hidden = true;
+    if (screen !== this.screen) {
+      if (screen !== "sell") $("[data-toast]").hidden = true;
+      scrollTo(0, 0);  // a new screen starts at its top
+    }
     this.screen = screen;
     for (const section of $$("[data-screen]")) section.hidden = section.dataset.screen !== screen;
     const tabs = $("[data-tabs]");

@@ -12,7 +12,7 @@ from marche.models import Product, Sale
 
 from .conftest import PHONE
 from .till_actions import Till, cents
-from .till_world import Network, new_artisan, server_day
+from .till_world import Network, device_seqs, new_artisan, server_day
 
 OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 
@@ -128,5 +128,49 @@ def test_log_out_warns_while_sales_wait_and_today_says_how_many(browser, live_ap
         till.open("sell")
         till.wait_synced()
         assert server_day(live_app, grace.stall_id)["sales"] == 1
+    finally:
+        phone.close()
+
+
+OLDER_COPY = """async () => {
+  // What a phone restored from yesterday's backup holds: the opening sent, the sales not there.
+  const config = JSON.parse(document.getElementById("phone-config").textContent);
+  const db = await new Promise((resolve) => {
+    const request = indexedDB.open(config.db);
+    request.onsuccess = () => resolve(request.result);
+  });
+  const tx = db.transaction(["meta", "outbox"], "readwrite");
+  for (const key of ["seq", "confirmed", "pulled"]) tx.objectStore("meta").put({key, value: 1});
+  tx.objectStore("outbox").delete(IDBKeyRange.lowerBound(2));
+  await new Promise((resolve) => { tx.oncomplete = resolve; });
+  db.close();
+}"""
+
+
+def test_a_phone_restored_from_an_older_copy_of_itself_loses_no_sale(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.sell({"Bol raku": 1}, "card")
+        till.sell({"Vase boule": 1}, "card")
+        till.wait_synced()
+        till.page.evaluate(OLDER_COPY)
+        phone.route("**/api/v1/sync/*", lambda route: route.abort())  # restored in a park
+        till.page.reload()
+        till.wait_ready("sell")
+        # The next sale takes number 2 again, which the server holds for another sale.
+        till.sell({"Tasse émaillée": 1}, "cash", received=2000)
+        assert [row["seq"] for row in till.outbox()] == [1, 2]
+        phone.unroute("**/api/v1/sync/*")
+        till.sync_now()
+        server = server_day(live_app, grace.stall_id)
+        assert server["sales"] == 3
+        assert server["summary"].takings_cents == 1800 + 3500 + 1400 == till.total()
+        assert sorted(device_seqs(live_app, grace)) == [2, 3]  # a new client, numbered from 1
     finally:
         phone.close()
