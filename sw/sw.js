@@ -187,7 +187,7 @@ async function navigate(event, url) {
     return await network;
   } catch (error) {
     return (await caches.match(pageKey(CONFIG.offline || "/offline")))
-      || new Response("<!doctype html><title>Marché</title><h1>Offline</h1>", {
+      || new Response("<!doctype html><meta charset=utf-8><title>Marché</title><h1>Marché ⚠</h1>", {
         status: 503, headers: {"Content-Type": "text/html; charset=utf-8"}});
   }
 }
