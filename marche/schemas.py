@@ -64,7 +64,7 @@ class Money(fields.Field):
     Integers sent by the phone's JSON are taken as cents already.
     """
 
-    default_error_messages = {"invalid": "Enter an amount in euros, like 12,50."}
+    default_error_messages = {"invalid": _l("Enter an amount in euros, like 12,50.")}
 
     def __init__(self, *, maximum_cents: int = 100_000_00, **kwargs):
         self.maximum_cents = maximum_cents

@@ -1,7 +1,7 @@
 """Every message the UI shows exists in French and Arabic, and the compiled catalogues are current.
 
 To update after changing strings:
-``pybabel extract -F babel.cfg -k _l -o marche/translations/messages.pot .`` then
+``pybabel extract -F babel.cfg -k _l -k _n:1,2 -o marche/translations/messages.pot .`` then
 ``pybabel update -i marche/translations/messages.pot -d marche/translations``, translate, and
 ``pybabel compile -d marche/translations``.
 """
@@ -21,7 +21,8 @@ KEYWORDS = {"_": None, "gettext": None, "ngettext": (1, 2), "_l": None, "lazy_ge
 
 
 def _source_messages() -> set[str]:
-    method_map, options_map = parse_mapping_cfg((ROOT / "babel.cfg").open())
+    with (ROOT / "babel.cfg").open() as handle:
+        method_map, options_map = parse_mapping_cfg(handle)
     found = set()
     for _file, _line, message, _comments, _context in extract_from_dir(
             ROOT, method_map, options_map, keywords=KEYWORDS):

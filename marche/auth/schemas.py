@@ -18,7 +18,7 @@ class Pin(fields.String):
     to log in later from a keypad that types Latin digits.
     """
 
-    default_error_messages = {"invalid": "A PIN is 4 to 8 digits."}
+    default_error_messages = {"invalid": _l("A PIN is 4 to 8 digits.")}
 
     def _deserialize(self, value, attr, data, **kwargs):
         text = super()._deserialize(value, attr, data, **kwargs).strip()
