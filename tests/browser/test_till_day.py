@@ -135,6 +135,7 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
     assert cents(page.text_content("[data-expected]")) == expected_cash
     till.type_amount("counted", expected_cash - 200)
     expect(page.locator("[data-difference]")).to_have_class("difference less")
+    page.evaluate("scrollTo(0, 0)")
     phone_screenshot(page, f"till-close-{database}")
     page.click("[data-action=close-stall]")
     till.expect_screen("summary")
