@@ -35,6 +35,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config.instance_secret(app.instance_path)
     app.config.setdefault("APP_VERSION", __version__)
+    _behind_proxy(app)
 
     _init_extensions(app)
     _register_blueprints(app)
@@ -45,6 +46,22 @@ def create_app(test_config: dict | None = None) -> Flask:
     pwa.init_app(app)
     cli.init_app(app)
     return app
+
+
+def _behind_proxy(app: Flask) -> None:
+    """Trust ``PROXIES`` reverse proxies' forwarded headers; send cookies over HTTPS only.
+
+    Behind a proxy every request comes from the proxy's address: without this, log-in limits
+    would count a whole market as one client.
+    """
+    proxies = int(app.config.get("PROXIES") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)
+    if str(app.config.get("PUBLIC_URL", "")).startswith("https://"):
+        app.config["SESSION_COOKIE_SECURE"] = True
+        app.config["REMEMBER_COOKIE_SECURE"] = True
 
 
 def _init_extensions(app: Flask) -> None:

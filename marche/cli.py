@@ -37,12 +37,19 @@ def demo_command(force: bool) -> None:
 @click.option("--email", required=True, help="The coach's e-mail address (their log-in).")
 @click.option("--name", required=True, help="The coach's name as shown to others.")
 @click.option("--admin", is_flag=True, help="Give access to every cohort.")
-@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
-              help="Asked on the terminal, or read from standard input.")
 @with_appcontext
-def create_coach_command(email: str, name: str, admin: bool, password: str) -> None:
-    """Create a coach who logs in with an e-mail and a password."""
+def create_coach_command(email: str, name: str, admin: bool) -> None:
+    """Create a coach who logs in with an e-mail and a password.
+
+    The password is asked twice on a terminal, or read from the first line of standard input
+    (``echo "$PASSWORD" | flask --app marche create-coach …``), never from the command line.
+    """
     from .coach_accounts import coach_account_schema
+
+    if sys.stdin.isatty():
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    else:
+        password = sys.stdin.readline().rstrip("\r\n")
 
     try:
         data = coach_account_schema.load({"email": email, "name": name, "password": password})

@@ -44,7 +44,10 @@ def defaults(instance_path: str) -> dict:
         "CURRENCY": "EUR",
         "DEFAULT_TIMEZONE": "Europe/Paris",
         # Absolute base URL printed in QR codes; empty means "the request's host".
+        # When it is https://…, cookies are sent over HTTPS only.
         "PUBLIC_URL": "",
+        # How many reverse proxies stand in front of the app (their X-Forwarded-* are trusted).
+        "PROXIES": 0,
         "MEDIA_FOLDER": str(Path(instance_path) / "media"),
         "MAX_CONTENT_LENGTH": 12 * 1024 * 1024,
         "PHOTO_MAX_BYTES": 10 * 1024 * 1024,
@@ -54,6 +57,8 @@ def defaults(instance_path: str) -> dict:
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",
+        # Failed tries at one account from any address (a PIN has only 10,000 values).
+        "ACCOUNT_LOGIN_RATE_LIMIT": "10 per 15 minutes",
         "LIKE_RATE_LIMIT": "30 per minute",
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_HTTPONLY": True,

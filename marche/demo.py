@@ -7,7 +7,6 @@ Log-ins are part of the public contract (design/contract.md): coach ``coach@exam
 
 import datetime as dt
 import random
-import uuid
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
@@ -15,14 +14,22 @@ import flask_migrate
 from sqlalchemy import MetaData, inspect
 
 from . import demo_pictures, naming, photos
+from .demo_sales import phone_id
 from .extensions import db
-from .models import ArtisanProfile, Cohort, Market, Product, Role, Stall, User
+from .models import ArtisanProfile, Cohort, Device, Market, Product, Role, Stall, User
 from .security import hash_secret
 
 COACH_EMAIL = "coach@example.org"
 COACH_PASSWORD = "demo-coach"
 ARTISAN_PIN = "2468"
 TIMEZONE = "Europe/Paris"
+COHORT_NAME = "F.A.B – Faire à Bagnolet"
+# name, day (from today), place: a past market with its sales, today's, and one to come
+MARKETS = [
+    ("Marché de la Cour Carrée", -14, "Cour Carrée"),
+    ("Marché de la Cour Carrée", 0, "Cour Carrée"),
+    ("Marché de Noël des Guilands", 12, "Parc des Guilands"),
+]
 
 # login, name, craft, story, colours (background, ink), products: (name, price, cost, shape)
 ARTISANS = [
@@ -66,14 +73,25 @@ def demo_identities() -> tuple[set[str], set[str]]:
 
 
 def holds_real_data() -> bool:
-    """Tell whether the database holds users that the demo did not make."""
-    if not inspect(db.engine).has_table(User.__tablename__):
+    """Tell whether the database holds anything the demo did not make.
+
+    People, cohorts, markets and products are known by name; phones by the demo phones' ids.
+    A real phone that recorded sales as a demo artisan counts as real data too.
+    """
+    if not inspect(db.engine).has_table(Device.__tablename__):
         return False
     emails, logins = demo_identities()
-    for user in db.session.execute(db.select(User)).scalars():
-        if user.email not in emails and user.login not in logins:
-            return True
-    return False
+    users = db.session.execute(db.select(User.email, User.login)).all()
+    if any(email not in emails and login not in logins for email, login in users):
+        return True
+    cohorts = set(db.session.execute(db.select(Cohort.name)).scalars())
+    markets = db.session.execute(db.select(Market.name)).scalars().all()
+    products = set(db.session.execute(db.select(Product.name)).scalars())
+    devices = set(db.session.execute(db.select(Device.id)).scalars())
+    return (not cohorts <= {COHORT_NAME}
+            or len(markets) > len(MARKETS) or not set(markets) <= {m[0] for m in MARKETS}
+            or not products <= {p[0] for *_, items in ARTISANS for p in items}
+            or not devices <= demo_phone_ids())
 
 
 def rebuild_schema() -> None:
@@ -89,13 +107,14 @@ def _photo(shape: str, colours: tuple[str, str]) -> str:
     return photos.save_bytes(demo_pictures.picture(shape, *colours))
 
 
+def demo_phone_ids() -> set:
+    return {phone_id(login) for login, *_ in ARTISANS}
+
+
 def _markets(cohort: Cohort, today: dt.date) -> list[Market]:
     made = []
-    for name, date, place in (
-        ("Marché de la Cour Carrée", today - dt.timedelta(days=14), "Cour Carrée"),
-        ("Marché de la Cour Carrée", today, "Cour Carrée"),
-        ("Marché de Noël des Guilands", today + dt.timedelta(days=12), "Parc des Guilands"),
-    ):
+    for name, days, place in MARKETS:
+        date = today + dt.timedelta(days=days)
         market = Market(cohort=cohort, name=name, place=place, date=date,
                         slug=naming.market_slug(name, date),
                         address="Parc départemental Jean-Moulin – Les Guilands, 93170 Bagnolet",
@@ -111,7 +130,7 @@ def load(today: dt.date | None = None, seed: int = 2026) -> Season:
     today = today or dt.datetime.now(ZoneInfo(TIMEZONE)).date()
     coach = User(role=Role.COACH, name="Camille Martin", email=COACH_EMAIL,
                  password_hash=hash_secret(COACH_PASSWORD), locale="fr")
-    cohort = Cohort(name="F.A.B – Faire à Bagnolet", organisation="Au Milieu",
+    cohort = Cohort(name=COHORT_NAME, organisation="Au Milieu",
                     season="2026", coaches=[coach])
     season = Season(coach=coach, cohort=cohort)
     db.session.add_all([coach, cohort])
@@ -144,7 +163,7 @@ def _sales(season: Season, rng: random.Random) -> None:
     past, current, _upcoming = season.markets
     for artisan in season.artisans:
         profile = artisan.profile
-        phone = Phone(profile)
+        phone = Phone(artisan.login)
         products = [p for p in profile.products if p.active]
         for market, count, close in ((past, rng.randint(9, 16), True),
                                      (current, rng.randint(3, 7), False)):
@@ -173,5 +192,3 @@ def summary(season: Season, url: str) -> str:
     return "\n".join(lines)
 
 
-def new_uuid() -> str:
-    return str(uuid.uuid4())

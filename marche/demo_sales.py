@@ -9,17 +9,23 @@ import random
 import uuid
 from zoneinfo import ZoneInfo
 
+from . import reports
 from .models import ArtisanProfile, Market, PaymentMethod, Product, Stall, utcnow
 
 _DEMO_NAMESPACE = uuid.UUID("6f1d2d1e-7d8a-4c9e-9a51-2f7b6a3c0d11")
 _METHODS = [PaymentMethod.CASH] * 12 + [PaymentMethod.CARD] * 7 + [PaymentMethod.TRANSFER]
 
 
+def phone_id(login: str) -> uuid.UUID:
+    """The client id of a demo artisan's phone: the same at every run, known to be the demo's."""
+    return uuid.uuid5(_DEMO_NAMESPACE, f"phone-{login}")
+
+
 class Phone:
     """One demo phone per artisan: its client id and its next ``seq``."""
 
-    def __init__(self, profile: ArtisanProfile):
-        self.client_id = uuid.uuid5(_DEMO_NAMESPACE, f"phone-{profile.user_id}")
+    def __init__(self, login: str):
+        self.client_id = phone_id(login)
         self.seq = 0
         self.mutations: list[dict] = []
 
@@ -43,7 +49,7 @@ def _sale(rng: random.Random, products: list[Product], stall: Stall) -> dict:
         lines.append({"line_id": str(uuid.uuid4()), "product_id": str(product.id),
                       "label": product.name, "quantity": rng.choice([1, 1, 1, 2]),
                       "unit_price_cents": product.price_cents})
-    total = sum(line["quantity"] * line["unit_price_cents"] for line in lines)
+    total = reports.sale_total_cents(lines)
     discount = 100 * (total // 1000) if total >= 3000 and rng.random() < 0.15 else 0
     return {"stall_id": str(stall.id), "lines": lines, "discount_cents": discount,
             "payments": [{"payment_id": str(uuid.uuid4()), "method": rng.choice(_METHODS).value,
@@ -58,23 +64,20 @@ def day_mutations(phone: Phone, stall: Stall, products: list[Product], market: M
     float_cents = rng.choice([3000, 4000, 5000])
     phone.add("stall.open", _moment(market, -20),
               {"stall_id": str(stall.id), "cash_float_cents": float_cents, "stock": stock})
-    cash_in = 0
     minutes = 0
-    sale_ids = []
+    sales = []
     for _ in range(count):
         minutes += rng.randint(8, 40)
         payload = _sale(rng, products, stall)
-        sale_ids.append(phone.add("sale.record", _moment(market, minutes), payload))
-        if payload["payments"][0]["method"] == PaymentMethod.CASH.value:
-            cash_in += payload["payments"][0]["amount_cents"]
-    if close and sale_ids and rng.random() < 0.5:
+        phone.add("sale.record", _moment(market, minutes), payload)
+        sales.append({**payload, "id": phone.mutations[-1]["id"], "voided": False})
+    if close and sales and rng.random() < 0.5:
         # A wrong tap, cancelled a minute later: history keeps both.
-        voided = phone.mutations[-1]
         phone.add("sale.void", _moment(market, minutes + 1),
-                  {"sale_id": sale_ids[-1], "reason": "error"})
-        if voided["payload"]["payments"][0]["method"] == PaymentMethod.CASH.value:
-            cash_in -= voided["payload"]["payments"][0]["amount_cents"]
+                  {"sale_id": sales[-1]["id"], "reason": "error"})
+        sales[-1]["voided"] = True
     if close:
+        cash_in = reports.by_payment_method(sales)[PaymentMethod.CASH.value]
         counted = float_cents + cash_in - rng.choice([0, 0, 0, 200])
         phone.add("stall.close", _moment(market, 8 * 60 + 10),
                   {"stall_id": str(stall.id), "cash_counted_cents": counted, "note": ""})

@@ -1,7 +1,5 @@
 """Languages, and money and dates formatted by Babel for the user's locale."""
 
-import datetime as dt
-from zoneinfo import ZoneInfo
 
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, request, session
@@ -45,10 +43,6 @@ def euros_input(cents: int | None) -> str:
     cents = abs(cents)
     sep = "." if str(get_locale()) == "en" else ","
     return f"{sign}{cents // 100}{sep}{cents % 100:02d}"
-
-
-def local_datetime(value: dt.datetime, tz: str | None = None) -> dt.datetime:
-    return value.astimezone(ZoneInfo(tz or current_app.config["DEFAULT_TIMEZONE"]))
 
 
 def init_app(app) -> None:

@@ -38,6 +38,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from . import reports
 from .extensions import db
 
 
@@ -391,7 +392,7 @@ class SaleLine(db.Model):
 
     @property
     def total_cents(self) -> int:
-        return self.quantity * self.unit_price_cents
+        return reports.line_total_cents(self)
 
 
 class Payment(db.Model):

@@ -48,6 +48,21 @@ class Summary:
     items_sold: tuple[ItemSold, ...] = ()
 
 
+def line_total_cents(line) -> int:
+    """Return what one line of a sale comes to: quantity × unit price."""
+    return _get(line, "quantity", 0) * _get(line, "unit_price_cents", 0)
+
+
+def sale_total_cents(lines: Iterable, discount_cents: int = 0) -> int:
+    """Return what a sale comes to: its lines, less its discount."""
+    return sum(line_total_cents(line) for line in lines) - (discount_cents or 0)
+
+
+def paid_cents(payments: Iterable) -> int:
+    """Return what the payments of one sale add up to."""
+    return sum(_get(payment, "amount_cents", 0) for payment in payments)
+
+
 def live(sales: Iterable) -> list:
     """Return the sales that count: all but the voided ones."""
     return [sale for sale in sales if not _get(sale, "voided", False)]
@@ -76,9 +91,8 @@ def items_sold(sales: Iterable) -> list[ItemSold]:
             product_id = _get(line, "product_id")
             key = ("product", str(product_id)) if product_id else ("label", _get(line, "label"))
             entry = quantities.setdefault(key, [_get(line, "label", ""), 0, 0])
-            quantity = _get(line, "quantity", 0)
-            entry[1] += quantity
-            entry[2] += quantity * _get(line, "unit_price_cents", 0)
+            entry[1] += _get(line, "quantity", 0)
+            entry[2] += line_total_cents(line)
     items = [ItemSold(product_id=key[1] if key[0] == "product" else None, label=label,
                       quantity=quantity, amount_cents=amount)
              for key, (label, quantity, amount) in quantities.items()]

@@ -113,8 +113,3 @@ class FormSchema(Schema):
 
     class Meta:
         unknown = "exclude"
-
-
-def pin_field() -> fields.String:
-    return fields.String(required=True, validate=validate.Regexp(
-        r"^\d{4,8}$", error=_l("A PIN is 4 to 8 digits.")))

@@ -1,6 +1,7 @@
 """What every page shares: page-or-fragment rendering, errors, language switch, health, media."""
 
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from flask import (
     current_app,
@@ -35,10 +36,19 @@ def render(page: str, fragment: str | None = None, status: int = 200, **context)
 
 
 def safe_next(target: str | None, fallback: str) -> str:
-    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirect)."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return fallback
+    """Return ``target`` if it is a path on this site, else ``fallback`` (no open redirect).
+
+    Browsers drop tabs and newlines from a URL and read a backslash as a slash, so a slash,
+    a tab and ``/evil.example`` would become ``//evil.example``: any of those refuses it.
+    """
+    if not target or not target.startswith("/") or target.startswith("//"):
+        return fallback
+    if "\\" in target or any(ch.isspace() or ord(ch) < 32 or ord(ch) == 127 for ch in target):
+        return fallback
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc:
+        return fallback
+    return target
 
 
 def wants_json() -> bool:

@@ -25,7 +25,8 @@ def test_phone_logs_in_and_gets_its_artisan(client, make, auth):
     make.artisan(name="Awa Traoré")
     response = auth.artisan()
     assert response.status_code == 200
-    assert response.json == {"user": {"login": "awa", "name": "Awa Traoré", "locale": "fr"}}
+    # No language of its own yet: the one this phone asks for (the test client asks English).
+    assert response.json == {"user": {"login": "awa", "name": "Awa Traoré", "locale": "en"}}
     assert client.get_cookie("session") is not None
     assert client.get_cookie("remember_token") is not None  # the phone stays logged in
 
@@ -233,6 +234,29 @@ def test_the_count_is_per_address(app, client, make):
     assert response.status_code == 200
 
 
+def test_one_account_is_protected_whatever_address_the_tries_come_from(app, client, make):
+    make.artisan(login="awa")
+    make.artisan(login="bilal")
+    app.config["ACCOUNT_LOGIN_RATE_LIMIT"] = "4 per minute"
+    for n in range(4):  # an attacker changing address at every try
+        response = client.post("/api/v1/session", json={"login": "AWA", "pin": f"{n:04d}"},
+                               environ_base={"REMOTE_ADDR": f"198.51.100.{n + 1}"})
+        assert response.status_code == 401
+    for door in ("/api/v1/session", "/auth/pin"):
+        fresh_address = {"REMOTE_ADDR": "203.0.113.9"}
+        if door == "/auth/pin":
+            response = client.post(door, data={"login": "awa", "pin": "2468"},
+                                   environ_base=fresh_address)
+        else:
+            response = client.post(door, json={"login": "awa", "pin": "2468"},
+                                   environ_base=fresh_address)
+        assert response.status_code == 429
+    # Another artisan logs in as usual.
+    response = client.post("/api/v1/session", json={"login": "bilal", "pin": "2468"},
+                           environ_base={"REMOTE_ADDR": "203.0.113.9"})
+    assert response.status_code == 200
+
+
 def test_checking_and_logging_out_are_never_limited(app, client, make):
     make.artisan()
     app.config["LOGIN_RATE_LIMIT"] = "1 per minute"
@@ -297,3 +321,39 @@ def test_instances_share_the_count_through_redis(database, tmp_path, request, st
             if database == "postgresql":
                 db.drop_all()
             db.engine.dispose()
+
+
+def test_cookies_travel_over_https_only_when_the_site_is_https(app, make, auth):
+    make.artisan()
+    response = auth.artisan()
+    cookies = response.headers.getlist("Set-Cookie")
+    assert cookies and all("Secure" in cookie for cookie in cookies)
+
+
+def test_behind_a_proxy_each_phone_keeps_its_own_count(database, tmp_path, request):
+    config = app_config(database, tmp_path, request)
+    config.update(PROXIES=1, LOGIN_RATE_LIMIT="2 per minute")
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        Factory().artisan()
+    client = app.test_client()
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}  # every request reaches the app from the proxy
+    for _ in range(2):
+        client.post("/api/v1/session", json={"login": "awa", "pin": "1357"}, environ_base=proxy,
+                    headers={"X-Forwarded-For": "198.51.100.7"})
+    response = client.post("/api/v1/session", json={"login": "awa", "pin": "2468"},
+                           environ_base=proxy, headers={"X-Forwarded-For": "198.51.100.8"})
+    assert response.status_code == 200
+    with app.app_context():
+        db.session.remove()
+        if database == "postgresql":
+            db.drop_all()
+        db.engine.dispose()
+
+
+def test_deeply_nested_json_is_a_clear_400(client):
+    for url in ("/api/v1/session", "/api/v1/sync/push", "/api/v1/sync/pull"):
+        response = client.post(url, data="[" * 100_000, content_type="application/json")
+        assert response.status_code == 400, url
+        assert response.is_json

@@ -49,3 +49,17 @@ def test_api_errors_are_json(client):
     response = client.get("/api/v1/no-such-thing")
     assert response.status_code == 404
     assert response.json["code"] == 404
+
+
+def test_no_open_redirect_through_whitespace_or_backslashes(client):
+    for target in ("/%09/evil.example", "/%0A/evil.example", "/%0D/x", "/\\evil.example",
+                   "//evil.example", "https://evil.example/", "/%20/evil.example",
+                   "javascript:alert(1)"):
+        response = client.get(f"/lang/en?next={target}")
+        assert response.status_code == 302, target
+        assert response.headers["Location"] == "/", target
+
+
+def test_a_path_on_this_site_is_followed(client):
+    response = client.get("/lang/en?next=/auth/pin%3Fnext%3D/stall/")
+    assert response.headers["Location"] == "/auth/pin?next=/stall/"

@@ -60,7 +60,7 @@ def test_demo_refuses_to_wipe_real_data_without_force(app, runner, make):
 
 def test_create_coach_reads_the_password_from_stdin(app, runner, client):
     result = runner.invoke(args=["create-coach", "--email", "Lea@Asso.example", "--name", "Léa"],
-                           input="a-long-password\na-long-password\n")
+                           input="a-long-password\n")
     assert result.exit_code == 0, result.output
     with app.app_context():
         coach = db.session.execute(db.select(User).where(
@@ -74,10 +74,10 @@ def test_create_coach_reads_the_password_from_stdin(app, runner, client):
 
 def test_create_coach_refuses_a_bad_email_and_a_short_password(app, runner):
     bad_email = runner.invoke(args=["create-coach", "--email", "not-an-email", "--name", "X"],
-                              input="a-long-password\na-long-password\n")
+                              input="a-long-password\n")
     assert bad_email.exit_code == 2
     short = runner.invoke(args=["create-coach", "--email", "x@asso.example", "--name", "X"],
-                          input="short\nshort\n")
+                          input="short\n")
     assert short.exit_code == 2
     with app.app_context():
         assert _count(User) == 0
@@ -87,5 +87,23 @@ def test_create_coach_refuses_a_second_account_with_the_same_email(app, runner, 
     with app.app_context():
         make.coach(email="x@asso.example")
     result = runner.invoke(args=["create-coach", "--email", "x@asso.example", "--name", "X"],
-                           input="a-long-password\na-long-password\n")
+                           input="a-long-password\n")
     assert result.exit_code == 1
+
+
+def test_demo_refuses_when_a_coach_added_a_market_or_a_phone_recorded_sales(app, runner, make):
+    import uuid
+
+    from marche.models import Cohort, Device
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        cohort = db.session.execute(db.select(Cohort)).scalar_one()
+        make.market(cohort, name="Braderie de printemps")
+    assert runner.invoke(args=["demo"]).exit_code == 1
+    assert runner.invoke(args=["demo", "--force"]).exit_code == 0
+    with app.app_context():
+        awa = db.session.execute(db.select(User).where(User.login == "awa")).scalar_one()
+        db.session.add(Device(id=uuid.uuid4(), artisan_id=awa.id))  # a real phone used "awa"
+        db.session.commit()
+    assert runner.invoke(args=["demo"]).exit_code == 1

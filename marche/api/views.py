@@ -10,7 +10,7 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from ..auth.limits import login_limit
+from ..auth.limits import account_limit, login_limit
 from ..auth.session import log_in, log_out
 from ..extensions import csrf
 from ..models import User
@@ -32,6 +32,11 @@ def _json_only():
     # The CSRF exemption is safe only because nothing but JSON gets through.
     if request.method in _BODY_METHODS and not request.is_json:
         return error(415, _("Send JSON, with Content-Type: application/json."))
+    if request.method in _BODY_METHODS:
+        try:
+            request.get_json()  # parsed once here, kept for the view
+        except RecursionError:  # thousands of nested brackets: not a phone's JSON
+            return error(400, _("This request could not be understood."))
     return None
 
 
@@ -42,11 +47,6 @@ def error(code: int, message: str):
     return response
 
 
-def request_json() -> object:
-    """Return the parsed JSON body; a body that is not JSON is a 400 from Flask."""
-    return request.get_json()
-
-
 def _session_answer(user: User):
     return session_schema.dump({"user": {
         "login": user.login, "name": user.name, "locale": user.locale or str(get_locale())}})
@@ -54,9 +54,10 @@ def _session_answer(user: User):
 
 @bp.post("/session")
 @login_limit
+@account_limit
 def create_session():
     """Log an artisan's phone in with login and PIN."""
-    data = phone_login_schema.load(request_json())
+    data = phone_login_schema.load(request.get_json())
     user = authenticate_artisan(data["login"], data["pin"])
     if user is None:
         return error(401, _("Wrong login or PIN."))

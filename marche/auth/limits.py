@@ -9,7 +9,7 @@ between app instances). Over the limit, Flask-Limiter answers 429 and the app's 
 handler says so in the user's language (JSON for the API, a page for forms).
 """
 
-from flask import current_app
+from flask import current_app, request
 from flask_limiter.util import get_remote_address
 
 from ..extensions import limiter
@@ -27,6 +27,35 @@ login_limit = limiter.shared_limit(
     _login_rate_limit,
     scope="login",
     key_func=get_remote_address,
+    methods=["POST"],
+    deduct_when=_failed,
+)
+
+
+def _account_rate_limit() -> str:
+    return current_app.config["ACCOUNT_LOGIN_RATE_LIMIT"]
+
+
+def _account_key() -> str:
+    """The account a log-in try is aimed at, whatever address it comes from.
+
+    A 4-digit PIN has 10,000 values: a per-address count alone is beaten by an attacker who
+    changes address (any IPv6 client can). This second count follows the account.
+    """
+    body = request.get_json(silent=True) if request.is_json else None
+    if isinstance(body, dict):
+        name = body.get("login")
+    else:
+        name = request.form.get("login") or request.form.get("email")
+    if not isinstance(name, str) or not name.strip():
+        return "address:" + get_remote_address()
+    return "account:" + name.strip().lower()[:254]
+
+
+account_limit = limiter.shared_limit(
+    _account_rate_limit,
+    scope="login-account",
+    key_func=_account_key,
     methods=["POST"],
     deduct_when=_failed,
 )

@@ -9,7 +9,7 @@ from ..extensions import db
 from ..schemas import first_errors
 from ..security import authenticate_artisan, authenticate_coach, hash_secret, user_for_enrolment
 from ..web import render, safe_next
-from .limits import login_limit
+from .limits import account_limit, login_limit
 from .schemas import coach_login_schema, enrol_schema, pin_login_schema
 from .session import log_in, log_out
 
@@ -29,6 +29,7 @@ def _next_url() -> str | None:
 
 @bp.route("/login", methods=["GET", "POST"])
 @login_limit
+@account_limit
 def login():
     """Log a coach in with e-mail and password."""
     page = "auth/login.html"
@@ -51,6 +52,7 @@ def login():
 
 @bp.route("/pin", methods=["GET", "POST"])
 @login_limit
+@account_limit
 def pin_login():
     """Log an artisan in with login and PIN."""
     page = "auth/pin.html"

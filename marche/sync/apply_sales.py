@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from .. import reports
 from ..models import MovementKind, MutationStatus, PaymentMethod, StallStatus
 from . import reasons
 from .context import Op, PushContext, SaleRef
@@ -18,10 +19,10 @@ def record(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     for line in lines:
         if line["product_id"] is not None and ctx.product(line["product_id"]) is None:
             raise Rejected(reasons.UNKNOWN_PRODUCT, {"product_id": str(line["product_id"])})
-    gross = sum(line["quantity"] * line["unit_price_cents"] for line in lines)
     discount = payload["discount_cents"]
-    total = gross - discount
-    paid = sum(payment["amount_cents"] for payment in payments)
+    gross = reports.sale_total_cents(lines)
+    total = reports.sale_total_cents(lines, discount)
+    paid = reports.paid_cents(payments)
     stated = payload["total_cents"]
     if total < 0 or paid != total or (stated is not None and stated != total):
         raise Rejected(reasons.TOTALS, {"lines_cents": gross, "discount_cents": discount,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import url_for
 
 from ..models import Product, ProductConflict, Sale, Stall, SyncOp
 from ..qr import absolute_url
@@ -48,23 +48,10 @@ def product_value(product: Product, conflicts: list[ProductConflict]) -> dict:
     }
 
 
-# The public blueprint's endpoints for a stall's page and QR image (the first that exists).
-PAGE_ENDPOINTS = ("public.stall_page",)
-QR_ENDPOINTS = ("public.qr_png", "public.stall_qr_png")
-
-
 def stall_urls(slug: str) -> tuple[str, str]:
     """Return the stall's public page and QR image, absolute (they are printed on posters)."""
-    base = current_app.config.get("PUBLIC_URL", "").rstrip("/")
-    return (_absolute(PAGE_ENDPOINTS, slug, f"{base}/s/{slug}"),
-            _absolute(QR_ENDPOINTS, slug, f"{base}/s/{slug}/qr.png"))
-
-
-def _absolute(endpoints, slug: str, fallback: str) -> str:
-    for endpoint in endpoints:
-        if endpoint in current_app.view_functions:
-            return absolute_url(endpoint, slug=slug)
-    return fallback  # the public pages are not registered in this app
+    return (absolute_url("public.stall_page", slug=slug),
+            absolute_url("public.qr_png", slug=slug))
 
 
 def stall_value(stall: Stall) -> dict:
