@@ -2,6 +2,10 @@
 
 Error messages are English message ids; ``translate_errors`` turns them into the user's
 language (the catalogue holds marshmallow's own messages too, listed below).
+
+Text is checked one way everywhere: ``printable`` says what text may hold; ``Text`` fields
+refuse the rest (a log-in, a phone's change), ``load_form`` drops it from posted forms
+(``clean``).
 """
 
 import re
@@ -55,6 +59,55 @@ def first_errors(messages) -> dict[str, str]:
     return flat
 
 
+# What no one types and no column should hold: C0 control characters but tab, line feed and
+# carriage return; DEL; C1 control characters; and lone UTF-16 surrogates (valid JSON, as
+# "\ud83c", but no UTF-8 encoder takes them: both databases would fail). PostgreSQL refuses NUL.
+_CONTROL = "\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f"
+_LINE_BREAKS = "\t\n\r"
+_SURROGATES = "\ud800-\udfff"
+_UNPRINTABLE = re.compile(f"[{_CONTROL}{_SURROGATES}]")
+_UNPRINTABLE_LINE = re.compile(f"[{_CONTROL}{_LINE_BREAKS}{_SURROGATES}]")
+_CONTROLS = re.compile(f"[{_CONTROL}]")
+_CONTROLS_LINE = re.compile(f"[{_CONTROL}{_LINE_BREAKS}]")
+_SURROGATE = re.compile(f"[{_SURROGATES}]")
+
+# A message id, kept as is where it is stored (a refused sync change) and translated where it
+# is shown (``translate_errors``); listed in ``MESSAGES`` for the catalogue.
+UNPRINTABLE = "Remove the special characters."
+MESSAGES = (_l("Remove the special characters."),)
+
+
+def printable(text: str, multiline: bool = True) -> None:
+    """Refuse (``ValidationError``) a text holding a control character or a lone surrogate.
+
+    Tab, line feed and carriage return are allowed when ``multiline``.
+    """
+    if (_UNPRINTABLE if multiline else _UNPRINTABLE_LINE).search(text):
+        raise ValidationError(UNPRINTABLE)
+
+
+def clean(text: str, multiline: bool = True) -> str:
+    """Return the text without what ``printable`` refuses: control characters are dropped,
+    lone surrogates replaced by U+FFFD (as a browser does with bytes that are not UTF-8)."""
+    text = (_CONTROLS if multiline else _CONTROLS_LINE).sub("", text)
+    return _SURROGATE.sub("\ufffd", text)
+
+
+def load_form(schema: Schema, form) -> tuple[dict, dict[str, str]]:
+    """Load a posted form: ``(data, {})`` when valid, else ``({}, one message per field)``.
+
+    Every value is cleaned first (``clean``): a control character pasted into a form is
+    dropped, never a reason to refuse the form nor a database error.
+    """
+    values = form.to_dict(flat=True) if hasattr(form, "to_dict") else dict(form)
+    values = {key: clean(value) if isinstance(value, str) else value
+              for key, value in values.items()}
+    try:
+        return schema.load(values), {}
+    except ValidationError as error:
+        return {}, first_errors(error.messages)
+
+
 _MONEY = re.compile(r"^\d{1,7}([.,]\d{1,2})?$")
 
 
@@ -92,10 +145,34 @@ class Money(fields.Field):
 
 
 class Text(fields.String):
-    """A trimmed string; empty strings become ``""`` (or are refused when required)."""
+    """A trimmed string of printable characters (see ``printable``); "" when empty.
+
+    A required text is refused when empty by its ``validate`` (``required_text``).
+    ``multiline=False`` refuses tabs and line breaks too (a login, an e-mail address);
+    ``strip=False`` keeps the spaces around, as the phone sent them; ``clean=True`` drops what
+    is not printable instead of refusing it (``clean``), for what must never refuse a request.
+    """
+
+    default_error_messages = {"unprintable": UNPRINTABLE}
+
+    def __init__(self, *, multiline: bool = True, strip: bool = True, clean: bool = False,
+                 **kwargs):
+        self.multiline = multiline
+        self.strip = strip
+        self.clean = clean
+        super().__init__(**kwargs)
 
     def _deserialize(self, value, attr, data, **kwargs):
-        return super()._deserialize(value, attr, data, **kwargs).strip()
+        text = super()._deserialize(value, attr, data, **kwargs)
+        if self.clean:
+            text = clean(text, multiline=self.multiline)
+        if self.strip:
+            text = text.strip()
+        try:
+            printable(text, multiline=self.multiline)
+        except ValidationError as error:
+            raise self.make_error("unprintable") from error
+        return text
 
 
 def required_text(max_length: int, **kwargs) -> Text:

@@ -111,6 +111,10 @@ JSON = "application/json"
     ({"json": {"login": "awa", "pin": "24 68"}}, 422, {"pin"}),
     ({"json": {"login": "", "pin": "2468"}}, 422, {"login"}),
     ({"json": {"login": "awa\x00", "pin": "2468"}}, 422, {"login"}),
+    ({"json": {"login": "\ud800", "pin": "2468"}}, 422, {"login"}),
+    ({"json": {"login": "awa\ud83c", "pin": "2468"}}, 422, {"login"}),
+    ({"json": {"login": "aw\x85a", "pin": "2468"}}, 422, {"login"}),
+    ({"json": {"login": "awa", "pin": "24\udfff68"}}, 422, {"pin"}),
     ({"json": {"login": "a" * 5000, "pin": "2468"}}, 422, {"login"}),
     ({"data": {"login": "awa", "pin": "2468"}}, 415, None),
     ({"data": '{"login": "awa", "pin": "2468"}', "content_type": "text/plain"}, 415, None),
@@ -135,6 +139,14 @@ def test_malformed_pin_is_explained_on_its_field(client, make, pin):
     make.artisan()
     response = client.post("/api/v1/session", json={"login": "awa", "pin": pin})
     assert response.json["fields"]["pin"] == [PIN_FORMAT]
+
+
+@pytest.mark.parametrize("login", ["\ud800", "awa\ud83c", "awa\x00", "awa\x1b", "aw\ta"])
+def test_a_login_with_special_characters_is_explained_on_its_field(client, make, login):
+    make.artisan()
+    response = client.post("/api/v1/session", json={"login": login, "pin": "2468"})
+    assert response.status_code == 422
+    assert response.json["fields"] == {"login": ["Remove the special characters."]}
 
 
 def test_json_needs_no_csrf_token_but_a_cross_site_form_is_refused(app, client, make):

@@ -7,9 +7,6 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 
 from ..schemas import FormSchema, Text
 
-# Control characters are never part of a login or an e-mail, and PostgreSQL refuses NUL.
-_PRINTABLE = validate.Regexp(r"^[^\x00-\x1f\x7f]*$", error=_l("Remove the special characters."))
-
 
 class Pin(fields.String):
     """A PIN typed on any keypad: Arabic-Indic and other digits are read as 0–9.
@@ -32,13 +29,15 @@ def pin_input(**kwargs) -> Pin:
 
 
 def login_input(**kwargs) -> Text:
-    return Text(required=True, validate=[
-        validate.Length(min=1, max=32, error=_l("Enter your login.")), _PRINTABLE], **kwargs)
+    # One line of printable characters (``Text``): a control character or a lone surrogate
+    # is refused next to the field, never a database error.
+    return Text(required=True, multiline=False, validate=validate.Length(
+        min=1, max=32, error=_l("Enter your login.")), **kwargs)
 
 
 class CoachLoginSchema(FormSchema):
-    email = Text(required=True, validate=[
-        validate.Length(min=1, max=254, error=_l("Enter your e-mail address.")), _PRINTABLE])
+    email = Text(required=True, multiline=False, validate=validate.Length(
+        min=1, max=254, error=_l("Enter your e-mail address.")))
     password = fields.String(required=True, validate=validate.Length(
         min=1, max=200, error=_l("Enter your password.")))
 

@@ -10,10 +10,11 @@ from ..extensions import db
 from ..models import ArtisanProfile, Role, User, utcnow
 from ..naming import profile_slug, suggest_login
 from ..qr import absolute_url, qr_svg
+from ..schemas import load_form
 from ..security import new_enrolment, role_required
 from ..web import render
 from . import queries
-from .forms import artisan_schema, load_form
+from .forms import artisan_schema
 from .queries import COACHES
 
 STATUS_LABELS = {

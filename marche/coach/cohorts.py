@@ -6,10 +6,11 @@ from flask_login import current_user
 
 from ..extensions import db
 from ..models import Cohort
+from ..schemas import load_form
 from ..security import role_required
 from ..web import render
 from . import queries
-from .forms import cohort_schema, load_form
+from .forms import cohort_schema
 from .queries import COACHES
 
 

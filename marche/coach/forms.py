@@ -1,4 +1,4 @@
-"""The coach's forms: one marshmallow schema per form, and one way to load a posted form."""
+"""The coach's forms: one marshmallow schema per form, loaded by ``schemas.load_form``."""
 
 import datetime as dt
 import zoneinfo
@@ -7,7 +7,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError, fields, pre_load, validate, validates_schema
 
 from ..naming import LOGIN_PATTERN
-from ..schemas import FormSchema, Money, Text, first_errors, optional_text, required_text
+from ..schemas import FormSchema, Money, Text, optional_text, required_text
 
 DEFAULT_TIMEZONE = "Europe/Paris"
 # The zones a French programme meets (mainland, neighbours, overseas); any valid zone is accepted.
@@ -20,29 +20,16 @@ MAX_ID = 2**31 - 1
 
 
 class CoachForm(FormSchema):
-    """A posted HTML form: NUL characters dropped, blank non-text fields treated as missing."""
+    """A posted HTML form: blank non-text fields are treated as missing (they take defaults)."""
 
     @pre_load
-    def _clean(self, data, **kwargs):
-        cleaned = {}
-        for key, value in data.items():
-            if isinstance(value, str):
-                # PostgreSQL refuses NUL in text: drop it rather than answer 500.
-                value = value.replace("\x00", "")
-                field = self.fields.get(key)
-                if field is not None and not isinstance(field, fields.String) \
-                        and not value.strip():
-                    continue
-            cleaned[key] = value
-        return cleaned
+    def _blanks(self, data, **kwargs):
+        def blank(key, value) -> bool:
+            field = self.fields.get(key)
+            return (field is not None and not isinstance(field, fields.String)
+                    and isinstance(value, str) and not value.strip())
 
-
-def load_form(schema: CoachForm, form) -> tuple[dict, dict[str, str]]:
-    """Load a posted form: (data, {}) when valid, else ({}, one message per field)."""
-    try:
-        return schema.load(form.to_dict()), {}
-    except ValidationError as error:
-        return {}, first_errors(error.messages)
+        return {key: value for key, value in data.items() if not blank(key, value)}
 
 
 def _id_field(message) -> fields.Integer:

@@ -10,11 +10,12 @@ from ..extensions import db
 from ..i18n import euros_input
 from ..models import Market
 from ..naming import market_slug
+from ..schemas import load_form
 from ..security import role_required
 from ..sync.versions import stamp
 from ..web import render
 from . import queries, stalls
-from .forms import DEFAULT_TIMEZONE, TIMEZONE_CHOICES, load_form, market_schema, new_market_schema
+from .forms import DEFAULT_TIMEZONE, TIMEZONE_CHOICES, market_schema, new_market_schema
 from .queries import COACHES
 
 _FIELDS = ("name", "place", "address", "date", "opens_at", "closes_at", "timezone",

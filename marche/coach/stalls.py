@@ -9,11 +9,12 @@ from ..extensions import db
 from ..i18n import euros_input
 from ..models import ArtisanProfile, Market, Stall, StallStatus
 from ..naming import stall_slug
+from ..schemas import load_form
 from ..security import role_required
 from ..sync.versions import require_full_state, stamp
 from ..web import is_htmx, render
 from . import queries
-from .forms import load_form, new_stall_schema, stall_schema
+from .forms import new_stall_schema, stall_schema
 from .queries import COACHES
 
 STATUS_LABELS = {

@@ -10,11 +10,12 @@ from .. import photos
 from ..extensions import db
 from ..i18n import euros_input
 from ..models import Product, Role
+from ..schemas import load_form
 from ..security import role_required
 from ..sync.versions import stamp
 from ..web import render
 from .access import my_profile, own_product
-from .forms import load_form, product_schema
+from .forms import product_schema
 
 # The fields a form edit may change, as (form field, model attribute).
 _FIELDS = (("name", "name"), ("price", "price_cents"), ("cost", "cost_cents"),

@@ -1,11 +1,11 @@
-"""The artisan's forms (product, my page) as marshmallow schemas, and how a form is loaded."""
+"""The artisan's forms (product, my page): marshmallow schemas for ``schemas.load_form``."""
 
 import re
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import ValidationError, fields, pre_load, validate
+from marshmallow import fields, pre_load, validate
 
-from ..schemas import FormSchema, Money, Text, first_errors, optional_text, required_text
+from ..schemas import FormSchema, Money, Text, optional_text, required_text
 
 STORY_MAX = 600
 
@@ -88,15 +88,3 @@ class ProfileSchema(FormSchema):
 product_schema = ProductSchema()
 profile_schema = ProfileSchema()
 
-
-# Control characters other than tab and new line: PostgreSQL refuses NUL, nobody types them.
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def load_form(schema, form) -> tuple[dict, dict]:
-    """Load a posted form; return ``(data, {})`` or ``({}, errors)`` with one message a field."""
-    cleaned = {key: _CONTROL.sub("", value) for key, value in form.to_dict(flat=True).items()}
-    try:
-        return schema.load(cleaned), {}
-    except ValidationError as error:
-        return {}, first_errors(error.messages)

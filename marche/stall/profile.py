@@ -6,11 +6,12 @@ from flask_babel import gettext as _
 from .. import photos
 from ..extensions import db
 from ..models import Role
+from ..schemas import load_form
 from ..security import role_required
 from ..web import render
 from .access import my_profile
 from .agenda import latest_stall
-from .forms import STORY_MAX, load_form, profile_schema
+from .forms import STORY_MAX, profile_schema
 
 _FIELDS = ("display_name", "craft", "story", "phone", "email", "website", "instagram", "public")
 
