@@ -8,6 +8,7 @@ never refused. Error messages are English message ids, translated when they are 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
 from ..models import PaymentMethod
+from ..schemas import Text
 from .reasons import _l
 
 MAX_CENTS = 10_000_000  # 100 000 € for one price, payment or cash count
@@ -15,25 +16,20 @@ MAX_QUANTITY = 100_000
 MAX_SALE_CENTS = 1_000_000_000  # keeps every total inside a 32-bit column
 
 
-def _printable(value: str) -> None:
-    if any(ord(char) < 32 and char not in "\t\n\r" for char in value):
-        raise ValidationError(_l("Remove the control characters."))
-
-
-def _text(max_length: int, required: bool = False, **kwargs) -> fields.String:
-    """A string field; ``required=False`` loads a missing value as "" unless told otherwise."""
+def _text(max_length: int, required: bool = False, **kwargs) -> Text:
+    """A text (``Text``: a control character or a lone surrogate is refused), kept as sent;
+    ``required=False`` loads a missing value as "" unless told otherwise."""
     length = validate.Length(min=1 if required else 0, max=max_length,
                              error=_l("This text is empty or too long."))
     if not required:
         kwargs.setdefault("load_default", "")
-    return fields.String(required=required, validate=[length, _printable], **kwargs)
+    return Text(strip=False, required=required, validate=length, **kwargs)
 
 
-def _optional_text(max_length: int) -> fields.String:
-    """A string that may be left out (then nothing changes), never empty when given."""
-    return fields.String(validate=[validate.Length(
-        min=1, max=max_length, error=_l("This text is empty or too long.")),
-        _printable])
+def _optional_text(max_length: int, minimum: int = 1) -> Text:
+    """A text that may be left out (then nothing changes)."""
+    return Text(strip=False, validate=validate.Length(
+        min=minimum, max=max_length, error=_l("This text is empty or too long.")))
 
 
 def _count(minimum: int, maximum: int, **kwargs) -> fields.Integer:
@@ -138,8 +134,7 @@ class ProductUpsertSchema(Payload):
     price_cents = _cents()
     cost_cents = _cents(allow_none=True)
     active = fields.Boolean()
-    category = fields.String(validate=[validate.Length(
-        max=60, error=_l("This text is empty or too long.")), _printable])
+    category = _optional_text(60, minimum=0)
 
     @validates_schema
     def _name_not_blank(self, data, **kwargs):

@@ -10,8 +10,10 @@ mutation never blocks the ones behind it. A passing fault (database busy, lock t
 serialization failure) rolls everything back and answers 503: nothing moved, the phone retries.
 
 The batch's rows are written together at the end. If the database refuses them (an id the phone
-made that someone else's row already has, a value out of a column's range), the whole push is
-done again one mutation at a time, each in a savepoint, so that only the culprit is refused.
+made that someone else's row already has, a value out of a column's range, a text it cannot
+encode), the whole push is done again one mutation at a time, each in a savepoint, so that only
+the culprit is refused: no mutation, whatever it holds, can answer 500 and block the phone's
+outbox (the same batch would come back for ever).
 """
 
 from __future__ import annotations
@@ -27,13 +29,27 @@ from werkzeug.exceptions import Forbidden, ServiceUnavailable
 
 from ..extensions import db
 from ..models import MutationStatus, SyncOp, utcnow
+from ..schemas import clean
 from . import apply_sales, clock_skew_limit, locking, reasons
 from .context import Op, PushContext, uuid_or_none
 from .mutations import TYPES
 from .reasons import Rejected
 from .schemas import push_request_schema
 
-REFUSED_BY_DATABASE = (exc.IntegrityError, exc.DataError)
+
+def refused_by_database(error: Exception) -> bool:
+    """Say whether the database (or its driver) refused the values written, for good.
+
+    An id already taken, a value out of a column's range (``IntegrityError``, ``DataError``), a
+    text the driver cannot encode (a lone surrogate: ``UnicodeError`` as the driver raises it,
+    or ``StatementError`` when SQLAlchemy wraps what failed while binding a value). Never a
+    passing fault, nor a fault of the server (its other ``DBAPIError``).
+    """
+    if isinstance(error, exc.IntegrityError | exc.DataError):
+        return True
+    if isinstance(error, exc.DBAPIError):
+        return False
+    return isinstance(error, exc.StatementError | UnicodeError | OverflowError)
 
 
 class Busy(ServiceUnavailable):
@@ -63,7 +79,9 @@ def push(artisan_id: int, body, user_agent: str = "") -> tuple[int, dict]:
         with locking.writing(db.session):
             try:
                 return _push(artisan_id, data, envelope, flagged, user_agent, now, False)
-            except REFUSED_BY_DATABASE:
+            except Exception as error:
+                if not refused_by_database(error):
+                    raise
                 db.session.rollback()
                 return _push(artisan_id, data, envelope, flagged, user_agent, now, True)
     except exc.SQLAlchemyError as error:
@@ -92,7 +110,7 @@ def _push(artisan_id, data, envelope, flagged, user_agent, now, careful) -> tupl
     device.last_push_at = now
     device.clock_skew_seconds = envelope["clock_skew_seconds"]
     device.app_version = envelope["app_version"]
-    device.user_agent = user_agent[:300]
+    device.user_agent = clean(user_agent, multiline=False)[:300]
     answer = {"last_seq": device.last_seq, "version": profile.version, "results": results}
     if stop == "reused":
         answer["client_reset"] = True
@@ -183,33 +201,48 @@ def _apply(ctx: PushContext, mutation: dict, envelope: dict) -> dict:
 
 
 def _apply_carefully(ctx: PushContext, mutation: dict, envelope: dict) -> dict:
-    """Apply and write one mutation in a savepoint; what the database refuses is rejected."""
-    savepoint = db.session.begin_nested()
-    try:
-        result = _apply(ctx, mutation, envelope)
-        ctx.write()
-        savepoint.commit()
+    """Apply and write one mutation in a savepoint; what the database refuses is rejected.
+
+    The refusal is written in a savepoint too; if even that is refused, a bare refusal is kept
+    under an id of ours, without the payload. The mutation ends up stored either way, so that
+    ``last_seq`` moves on past it.
+    """
+    result, refused = _written(ctx, lambda: _apply(ctx, mutation, envelope))
+    if refused is None:
         return result
-    except REFUSED_BY_DATABASE as error:
-        savepoint.rollback()
-        ctx.forget()
-        refused = error
+    current_app.logger.warning("sync push: mutation %s refused by the database: %r",
+                               mutation["id"], refused)
     reason = (reasons.ID_TAKEN if isinstance(refused, exc.IntegrityError)
               else reasons.NOT_STORED)
-    detail = {"error": type(refused.orig).__name__}
+    detail = {"error": type(getattr(refused, "orig", None) or refused).__name__}
+    result, again = _written(ctx, lambda: _reject(ctx, mutation, envelope, reason, detail))
+    if again is None:
+        return result
+    result, again = _written(ctx, lambda: _reject(ctx, mutation, envelope, reason, detail,
+                                                  new_id=True, keep_payload=False))
+    if again is not None:
+        raise again  # this row holds only cleaned values: not the mutation's fault
+    return result
+
+
+def _written(ctx: PushContext, make_rows) -> tuple[dict | None, Exception | None]:
+    """Call ``make_rows`` and write what it collected, in a savepoint.
+
+    Return its result, or (None, the error) when the database refused the rows: then the
+    savepoint is rolled back and nothing of them is left.
+    """
     savepoint = db.session.begin_nested()
     try:
-        result = _reject(ctx, mutation, envelope, reason, detail)
+        result = make_rows()
         ctx.write()
-        savepoint.commit()
-        return result
-    except REFUSED_BY_DATABASE:
-        # Even the refusal cannot be kept as sent: keep it under an id of ours, no payload.
+    except Exception as error:
+        if not refused_by_database(error):
+            raise
         savepoint.rollback()
         ctx.forget()
-    result = _reject(ctx, mutation, envelope, reason, detail, new_id=True, keep_payload=False)
-    ctx.write()
-    return result
+        return None, error
+    savepoint.commit()
+    return result, None
 
 
 def _reject(ctx: PushContext, mutation: dict, envelope: dict, reason: str,

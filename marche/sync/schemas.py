@@ -10,6 +10,7 @@ import datetime as dt
 
 from marshmallow import EXCLUDE, Schema, fields, validate
 
+from ..schemas import Text
 from .payloads import (
     ProductUpsertSchema,
     SaleRecordSchema,
@@ -71,7 +72,8 @@ class MutationSchema(Lenient):
         min=1, max=MAX_SEQ, error=_l("This number is out of range.")),
         metadata={"description": "Counts up by exactly 1 per client, from 1."})
     id = fields.UUID(required=True, metadata={"description": "Made on the phone; a sale's id."})
-    type = fields.String(required=True, validate=validate.Length(min=1, max=200), metadata={
+    # Cleaned, never refused: an odd type is rejected alone (unknown), it never blocks the batch.
+    type = Text(required=True, clean=True, multiline=False, strip=False, metadata={
         "description": "One of the mutation types; an unknown type is rejected, not refused.",
         "example": "sale.record"})
     occurred_at = PhoneTime(load_default=None, metadata={
@@ -85,7 +87,9 @@ class PushRequestSchema(Lenient):
         "description": "One browser profile of one artisan on one phone."})
     sent_at = PhoneTime(load_default=None, metadata={
         "description": "The phone's clock when sending: the server records the skew."})
-    app_version = fields.String(load_default="", metadata={"example": "1.4.0"})
+    app_version = Text(load_default="", allow_none=True, clean=True, multiline=False,
+                       metadata={"description": "Kept as information, cleaned, never refused.",
+                                 "example": "1.4.0"})
     mutations = fields.List(fields.Nested(MutationSchema), required=True,
                             validate=validate.Length(max=MAX_MUTATIONS, error=_l(
                                 "Send at most 500 changes at a time.")))
