@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from .. import reports
 from ..models import MovementKind, MutationStatus, PaymentMethod, StallStatus
+from ..schemas import clean
 from . import reasons
 from .context import Op, PushContext, SaleRef
 from .reasons import Rejected
@@ -83,7 +84,8 @@ def void(ctx: PushContext, op: Op, payload: dict) -> list[str]:
 def _void(ctx: PushContext, op: Op, sale: SaleRef) -> None:
     reason = op.payload.get("reason") if isinstance(op.payload, dict) else None
     at = op.occurred_at or ctx.now
-    sale.void(ctx, op, reason[:200] if isinstance(reason, str) else None, at)
+    # A waiting void may have been stored before text was checked: clean it on the way in.
+    sale.void(ctx, op, clean(reason)[:200] if isinstance(reason, str) else None, at)
     op.status = MutationStatus.APPLIED
     op.stall_id = sale.get("stall_id")
     ctx.touch_op(op)
