@@ -14,8 +14,28 @@ function formTouched() {
     .some((field) => field.type !== "hidden" && field.dataset.touched === "true");
 }
 
+function previewPhotos() {
+  // The chosen photo shows at once in the frame of the camera button: the artisan sees it took.
+  for (const input of document.querySelectorAll("[data-photo-input]")) {
+    input.addEventListener("change", () => {
+      const field = input.closest(".photo-field");
+      const frame = field.querySelector("[data-photo-frame]");
+      const label = field.querySelector("[data-photo-label]");
+      const file = input.files && input.files[0];
+      if (!file || !frame) return;
+      const image = document.createElement("img");
+      image.className = "photo-preview";
+      image.alt = "";
+      image.src = URL.createObjectURL(file);
+      frame.replaceChildren(image);
+      if (label) label.textContent = label.dataset.changed;
+    });
+  }
+}
+
 async function main() {
   setupMoney(CONFIG.locale, CONFIG.currency);
+  previewPhotos();
   addEventListener("input", (event) => { event.target.dataset.touched = "true"; }, true);
   registerWorker({isBusy: formTouched});
   offerInstall();

@@ -105,8 +105,14 @@ def test_artisan_walks_today_products_and_page(page, database):
     page.locator("main a[href$='/stall/products/new']").first.click()
     page.fill("#f-name", "Pichet bleu")
     page.fill("#f-price", "24,50")
+    # The camera button, in the page's words (not the browser's "Choose File"); the photo
+    # chosen shows in its frame at once.
+    expect(page.locator("label.photo-pick")).to_contain_text("Prendre une photo")
+    assert page.locator("#f-photo").bounding_box()["width"] <= 1
     page.set_input_files("#f-photo", files=[{"name": "pichet.jpg", "mimeType": "image/jpeg",
                                                "buffer": a_photo()}])
+    expect(page.locator("[data-photo-frame] img")).to_be_visible()
+    expect(page.locator("label.photo-pick")).to_contain_text("Changer la photo")
     with page.expect_navigation():
         page.locator("main form button[type=submit]").first.click()
     tile = page.locator("main").get_by_text("Pichet bleu")

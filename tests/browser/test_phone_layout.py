@@ -1,4 +1,4 @@
-"""The till's bars hold on a 360-px phone whatever the font: nothing covers the tabs."""
+"""The phone's bars hold on a 360-px screen whatever the font: nothing covered, no word cut."""
 
 import pytest
 
@@ -33,3 +33,15 @@ def test_the_top_bar_keeps_to_one_row_above_the_tabs(page, language):
     assert layout["spilled"] == [], f"out of the top bar: {layout['spilled']}"
     assert layout["covered"] == [], f"tabs a thumb cannot reach: {layout['covered']}"
     assert layout["width"] <= 360
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_bottom_menu_shows_every_word_whole(page, language):
+    till = Till(page)
+    till.log_in("awa")
+    page.goto(f"/lang/{language}?next=/stall/products")  # its own tab is bold, the widest
+    cut = page.evaluate("""() => [...document.querySelectorAll(".bottomnav a")]
+        .filter((link) => link.scrollWidth > link.clientWidth
+                          || link.scrollHeight > link.clientHeight)
+        .map((link) => link.textContent.trim())""")
+    assert cut == [], f"cut in the bottom menu: {cut}"
