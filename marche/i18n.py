@@ -28,11 +28,20 @@ def text_direction() -> str:
     return "rtl" if str(get_locale()) in RTL_LANGUAGES else "ltr"
 
 
-def money(cents: int | None) -> str:
-    """Format integer cents as the locale writes money: ``12,50 €`` in French."""
+def money(cents: int | None, whole: bool = False) -> str:
+    """Format integer cents as the locale writes money: ``12,50 €`` in French.
+
+    ``whole`` drops the cents of a round amount (``50 €``), for buttons where space is short.
+    """
     if cents is None:
         return ""
-    return format_currency(cents / 100, current_app.config["CURRENCY"], locale=str(get_locale()))
+    locale = get_locale()
+    currency = current_app.config["CURRENCY"]
+    if whole and cents % 100 == 0:
+        pattern = locale.currency_formats["standard"].pattern.replace(".00", "")
+        return format_currency(cents // 100, currency, format=pattern, currency_digits=False,
+                               locale=locale)
+    return format_currency(cents / 100, currency, locale=locale)
 
 
 def euros_input(cents: int | None) -> str:

@@ -45,3 +45,26 @@ def test_the_bottom_menu_shows_every_word_whole(page, language):
                           || link.scrollHeight > link.clientHeight)
         .map((link) => link.textContent.trim())""")
     assert cut == [], f"cut in the bottom menu: {cut}"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_every_till_screen_fits_the_phone_width(page, language):
+    till = Till(page)
+    till.log_in("awa")
+    page.goto(f"/lang/{language}?next=/stall/till")
+    till.wait_ready("sell")
+    wide = {}
+
+    def measure(screen):
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 360:
+            wide[screen] = width
+
+    till.basket({"Bol raku": 1, "Vase boule": 1})
+    till.pay("cash", received=5000)
+    measure("pay")
+    page.click("[data-action=back-to-basket]")
+    for screen in ("sales", "stock", "close"):
+        till.tab(screen)
+        measure(screen)
+    assert wide == {}, f"screens wider than the phone: {wide}"
