@@ -56,6 +56,8 @@ def defaults(instance_path: str) -> dict:
         "PASSWORD_HASH_METHOD": "scrypt",
         "RATELIMIT_STORAGE_URI": "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
+        # Redis down must not lock everyone out at a market: count in this process meanwhile.
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": True,
         "LOGIN_RATE_LIMIT": "10 per 5 minutes",
         # Failed tries at one account from any address (a PIN has only 10,000 values).
         "ACCOUNT_LOGIN_RATE_LIMIT": "10 per 15 minutes",

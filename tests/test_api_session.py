@@ -335,6 +335,33 @@ def test_instances_share_the_count_through_redis(database, tmp_path, request, st
             db.engine.dispose()
 
 
+def test_log_in_still_works_and_is_still_limited_when_redis_is_down(database, tmp_path,
+                                                                     request):
+    config = {**app_config(database, tmp_path, request),
+              "RATELIMIT_STORAGE_URI": "redis://127.0.0.1:1",  # nothing answers there
+              "LOGIN_RATE_LIMIT": "2 per hour"}
+    app = create_app(config)
+    try:
+        with app.app_context():
+            db.create_all()
+            Factory().artisan()
+        client = app.test_client()
+        wrong = [client.post("/api/v1/session", json={"login": "awa", "pin": "1357"}).status_code
+                 for _ in range(3)]
+        assert wrong == [401, 401, 429]  # counted in memory meanwhile
+        other = app.test_client()
+        other.environ_base["REMOTE_ADDR"] = "198.51.100.9"
+        assert other.post("/auth/pin", data={"login": "bilal", "pin": "1357"}).status_code == 401
+        assert other.post("/api/v1/session",
+                          json={"login": "awa", "pin": "2468"}).status_code == 200
+    finally:
+        with app.app_context():
+            db.session.remove()
+            if database == "postgresql":
+                db.drop_all()
+            db.engine.dispose()
+
+
 def test_cookies_travel_over_https_only_when_the_site_is_https(app, make, auth):
     make.artisan()
     response = auth.artisan()
