@@ -6,9 +6,10 @@ import click
 from flask import current_app
 from flask.cli import with_appcontext
 from marshmallow import ValidationError
+from sqlalchemy import exc
 
 from .extensions import db
-from .models import Role, User
+from .models import Cohort, Role, User
 from .security import hash_secret
 
 
@@ -37,8 +38,10 @@ def demo_command(force: bool) -> None:
 @click.option("--email", required=True, help="The coach's e-mail address (their log-in).")
 @click.option("--name", required=True, help="The coach's name as shown to others.")
 @click.option("--admin", is_flag=True, help="Give access to every cohort.")
+@click.option("--cohort", "cohort_ids", type=int, multiple=True, metavar="ID",
+              help="A cohort the coach follows (repeat for several).")
 @with_appcontext
-def create_coach_command(email: str, name: str, admin: bool) -> None:
+def create_coach_command(email: str, name: str, admin: bool, cohort_ids: tuple[int]) -> None:
     """Create a coach who logs in with an e-mail and a password.
 
     The password is asked twice on a terminal, or read from the first line of standard input
@@ -57,16 +60,28 @@ def create_coach_command(email: str, name: str, admin: bool) -> None:
         for field, messages in error.messages.items():
             click.echo(f"{field}: {' '.join(map(str, messages))}", err=True)
         sys.exit(2)
-    exists = db.session.execute(
-        db.select(User).where(User.email == data["email"])).scalar_one_or_none()
+    try:
+        exists = db.session.execute(
+            db.select(User).where(User.email == data["email"])).scalar_one_or_none()
+    except exc.SQLAlchemyError:
+        click.echo("The database has no schema yet: run `flask --app marche db upgrade` first.",
+                   err=True)
+        sys.exit(1)
     if exists is not None:
         click.echo(f"A user with the e-mail {data['email']} exists already.", err=True)
         sys.exit(1)
+    cohorts = [db.session.get(Cohort, cohort_id) for cohort_id in cohort_ids]
+    if None in cohorts:
+        missing = [str(i) for i, cohort in zip(cohort_ids, cohorts, strict=True) if cohort is None]
+        click.echo(f"No cohort with the id {', '.join(missing)}; nothing was changed.", err=True)
+        sys.exit(2)
     user = User(role=Role.ADMIN if admin else Role.COACH, name=data["name"],
-                email=data["email"], password_hash=hash_secret(data["password"]))
+                email=data["email"], password_hash=hash_secret(data["password"]),
+                cohorts=cohorts)
     db.session.add(user)
     db.session.commit()
-    click.echo(f"Coach {user.name} <{user.email}> created. Log in at /auth/login.")
+    following = "".join(f"\n  follows: {cohort.name}" for cohort in cohorts)
+    click.echo(f"Coach {user.name} <{user.email}> created. Log in at /auth/login.{following}")
 
 
 def init_app(app) -> None:

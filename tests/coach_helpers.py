@@ -19,6 +19,7 @@ class World:
     """Ids of what one cohort holds (plain ids: rows go stale between app contexts)."""
 
     cohort: int
+    coach: int
     coach_email: str
     artisan: int
     artisan_login: str
@@ -30,12 +31,13 @@ def build_cohort(make, tag: str, role=Role.COACH) -> World:
     """Make a cohort with its coach, two artisans, a market of today and one stall on it."""
     cohort = make.cohort(name=f"Cohort {tag.upper()}")
     coach_email = f"coach-{tag}@example.org"
-    make.coach(email=coach_email, name=f"Coach {tag.upper()}", cohorts=[cohort], role=role)
+    coach = make.coach(email=coach_email, name=f"Coach {tag.upper()}", cohorts=[cohort],
+                       role=role)
     artisan = make.artisan(login=f"awa-{tag}", name=f"Awa {tag.upper()}", cohort=cohort)
     make.artisan(login=f"bilal-{tag}", name=f"Bilal {tag.upper()}", cohort=cohort)
     market = make.market(cohort, name=f"Market {tag.upper()}")
     stall = make.stall(market, artisan, number=3)
-    return World(cohort=cohort.id, coach_email=coach_email, artisan=artisan.id,
+    return World(cohort=cohort.id, coach=coach.id, coach_email=coach_email, artisan=artisan.id,
                  artisan_login=artisan.login, market=market.id, stall=str(stall.id))
 
 

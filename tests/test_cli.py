@@ -107,3 +107,34 @@ def test_demo_refuses_when_a_coach_added_a_market_or_a_phone_recorded_sales(app,
         db.session.add(Device(id=uuid.uuid4(), artisan_id=awa.id))  # a real phone used "awa"
         db.session.commit()
     assert runner.invoke(args=["demo"]).exit_code == 1
+
+
+def test_create_coach_can_follow_cohorts_from_the_start(app, runner, make):
+    with app.app_context():
+        cohort = make.cohort(name="Fabrique des possibles")
+        cohort_id = cohort.id
+    result = runner.invoke(args=["create-coach", "--email", "noe@asso.example", "--name", "Noé",
+                                 "--cohort", str(cohort_id)], input="a-long-password\n")
+    assert result.exit_code == 0, result.output
+    assert "Fabrique des possibles" in result.output
+    with app.app_context():
+        coach = db.session.execute(db.select(User).where(
+            User.email == "noe@asso.example")).scalar_one()
+        assert [c.id for c in coach.cohorts] == [cohort_id]
+    unknown = runner.invoke(args=["create-coach", "--email", "zoe@asso.example", "--name", "Zoé",
+                                  "--cohort", "999"], input="a-long-password\n")
+    assert unknown.exit_code == 2 and "999" in unknown.output
+    with app.app_context():
+        assert db.session.execute(db.select(User).where(
+            User.email == "zoe@asso.example")).scalar_one_or_none() is None
+
+
+def test_create_coach_on_a_database_without_schema_says_what_to_do(app, runner):
+    with app.app_context():
+        db.drop_all()
+    result = runner.invoke(args=["create-coach", "--email", "x@asso.example", "--name", "X"],
+                           input="a-long-password\n")
+    assert result.exit_code == 1
+    assert "db upgrade" in result.output
+    with app.app_context():
+        db.create_all()

@@ -12,6 +12,8 @@ SCOPED = [
     ("GET", "/coach/cohorts/{cohort}"),
     ("GET", "/coach/cohorts/{cohort}/edit"),
     ("POST", "/coach/cohorts/{cohort}/edit"),
+    ("POST", "/coach/cohorts/{cohort}/coaches"),
+    ("POST", "/coach/cohorts/{cohort}/coaches/{coach}/remove"),
     ("GET", "/coach/cohorts/{cohort}/artisans/new"),
     ("POST", "/coach/cohorts/{cohort}/artisans/new"),
     ("GET", "/coach/artisans/{artisan}"),
@@ -50,7 +52,7 @@ def worlds(app):
 
 def _url(template: str, world) -> str:
     return template.format(cohort=world.cohort, artisan=world.artisan, market=world.market,
-                           stall=world.stall)
+                           stall=world.stall, coach=world.coach)
 
 
 def _call(client, method: str, url: str):
@@ -63,6 +65,7 @@ def test_every_coach_url_is_in_the_url_map(app):
     rules = {rule.rule for rule in app.url_map.iter_rules() if rule.endpoint.startswith("coach.")}
     normalised = {rule.replace("<int:cohort_id>", "{cohort}").replace("<int:user_id>", "{artisan}")
                   .replace("<int:market_id>", "{market}").replace("<uuid:stall_id>", "{stall}")
+                  .replace("<int:coach_id>", "{coach}")
                   for rule in rules}
     assert normalised == tested
 

@@ -134,3 +134,68 @@ def test_home_without_market_today_invites_to_plan_one(app, client):
     log_in_coach(client, world.coach_email)
     page = client.get("/coach/").get_data(as_text=True)
     assert "No market today." in page and 'href="/coach/markets/new"' in page
+
+
+# --- several coaches follow one cohort -------------------------------------------------------
+
+def _coach_emails(app, cohort_id: int) -> list[str]:
+    with app.app_context():
+        return sorted(user.email for user in db.session.get(Cohort, cohort_id).coaches)
+
+
+def test_a_coach_lets_a_colleague_follow_the_cohort(app, client):
+    world, other = build_cohorts(app, "a", "b")
+    log_in_coach(client, world.coach_email)
+    response = client.post(f"/coach/cohorts/{world.cohort}/coaches",
+                           data={"email": "  Coach-B@Example.org "})
+    assert response.status_code == 302
+    assert _coach_emails(app, world.cohort) == ["coach-a@example.org", "coach-b@example.org"]
+    page = client.get(f"/coach/cohorts/{world.cohort}").get_data(as_text=True)
+    assert "Coach B follows this cohort now." in page
+    # The colleague now sees the cohort, its artisans and its market; still not the others'.
+    colleague = app.test_client()
+    log_in_coach(colleague, other.coach_email)
+    assert colleague.get(f"/coach/cohorts/{world.cohort}").status_code == 200
+    assert colleague.get(f"/coach/artisans/{world.artisan}").status_code == 200
+    assert colleague.get(f"/coach/markets/{world.market}").status_code == 200
+    # Adding them twice changes nothing.
+    client.post(f"/coach/cohorts/{world.cohort}/coaches", data={"email": other.coach_email})
+    assert _coach_emails(app, world.cohort) == ["coach-a@example.org", "coach-b@example.org"]
+
+
+@pytest.mark.parametrize("email", ["", "nobody@example.org", "awa-a", "x" * 300])
+def test_an_unknown_coach_is_refused_next_to_the_field(app, client, email):
+    (world,) = build_cohorts(app, "a")
+    log_in_coach(client, world.coach_email)
+    response = client.post(f"/coach/cohorts/{world.cohort}/coaches", data={"email": email})
+    assert response.status_code == 422
+    assert field_error(response.get_data(as_text=True), "email")
+    assert _coach_emails(app, world.cohort) == ["coach-a@example.org"]
+
+
+def test_an_artisan_is_never_made_a_coach_of_the_cohort(app, client):
+    (world,) = build_cohorts(app, "a")
+    with app.app_context():
+        db.session.get(User, world.artisan).email = "awa@example.org"
+        db.session.commit()
+    log_in_coach(client, world.coach_email)
+    response = client.post(f"/coach/cohorts/{world.cohort}/coaches",
+                           data={"email": "awa@example.org"})
+    assert response.status_code == 422
+    assert _coach_emails(app, world.cohort) == ["coach-a@example.org"]
+
+
+def test_a_coach_is_removed_but_the_last_one_stays(app, client):
+    world, other = build_cohorts(app, "a", "b")
+    log_in_coach(client, world.coach_email)
+    client.post(f"/coach/cohorts/{world.cohort}/coaches", data={"email": other.coach_email})
+    with app.app_context():
+        ids = {user.email: user.id for user in db.session.get(Cohort, world.cohort).coaches}
+    response = client.post(
+        f"/coach/cohorts/{world.cohort}/coaches/{ids[other.coach_email]}/remove")
+    assert response.status_code == 302
+    assert _coach_emails(app, world.cohort) == ["coach-a@example.org"]
+    last = client.post(f"/coach/cohorts/{world.cohort}/coaches/{ids[world.coach_email]}/remove",
+                       follow_redirects=True)
+    assert "A cohort keeps at least one coach" in last.get_data(as_text=True)
+    assert _coach_emails(app, world.cohort) == ["coach-a@example.org"]

@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from ..extensions import db
-from ..models import Cohort
+from ..models import Cohort, Role, User
 from ..schemas import load_form
 from ..security import role_required
 from ..web import render
 from . import queries
-from .forms import cohort_schema
+from .forms import cohort_coach_schema, cohort_schema
 from .queries import COACHES
 
 
@@ -42,14 +42,60 @@ def create():
     return redirect(url_for("coach.cohort", cohort_id=cohort.id))
 
 
-@role_required(*COACHES)
-def show(cohort_id: int):
-    """Show a cohort: its artisans and its markets."""
-    cohort = queries.cohort_or_404(cohort_id)
+def _page(cohort: Cohort, coach_values: dict | None = None, coach_errors: dict | None = None,
+          status: int = 200):
     today = queries.local_today(current_app.config["DEFAULT_TIMEZONE"])
     upcoming, past = queries.markets_split(today, cohort_id=cohort.id)
-    return render("coach/cohort.html", cohort=cohort, artisans=queries.cohort_artisans(cohort),
-                  upcoming=upcoming, past=past, nav="cohorts")
+    return render("coach/cohort.html", status=status, cohort=cohort,
+                  artisans=queries.cohort_artisans(cohort), upcoming=upcoming, past=past,
+                  coach_values=coach_values or {}, coach_errors=coach_errors or {},
+                  nav="cohorts")
+
+
+@role_required(*COACHES)
+def show(cohort_id: int):
+    """Show a cohort: its artisans, its coaches and its markets."""
+    return _page(queries.cohort_or_404(cohort_id))
+
+
+@role_required(*COACHES)
+def add_coach(cohort_id: int):
+    """Let another coach follow this cohort, found by the e-mail they log in with."""
+    cohort = queries.cohort_or_404(cohort_id)
+    data, errors = load_form(cohort_coach_schema, request.form)
+    coach = None
+    if not errors:
+        coach = db.session.execute(db.select(User).where(
+            User.email == data["email"], User.role.in_([Role.COACH, Role.ADMIN]))
+        ).scalar_one_or_none()
+        if coach is None:
+            errors = {"email": _("No coach logs in with this e-mail. Ask them for the e-mail "
+                                 "of their Marché account.")}
+    if errors:
+        return _page(cohort, request.form, errors, 422)
+    if coach not in cohort.coaches:
+        cohort.coaches.append(coach)
+        db.session.commit()
+    flash(_("%(name)s follows this cohort now.", name=coach.name), "info")
+    return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+
+
+@role_required(*COACHES)
+def remove_coach(cohort_id: int, coach_id: int):
+    """Stop a coach following this cohort; the last coach stays."""
+    cohort = queries.cohort_or_404(cohort_id)
+    coach = next((user for user in cohort.coaches if user.id == coach_id), None)
+    if coach is None:
+        return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+    if len(cohort.coaches) == 1:
+        flash(_("A cohort keeps at least one coach. Add another coach first."), "error")
+        return redirect(url_for("coach.cohort", cohort_id=cohort.id))
+    cohort.coaches.remove(coach)
+    db.session.commit()
+    flash(_("%(name)s no longer follows this cohort.", name=coach.name), "info")
+    if coach.id == current_user.id and current_user.role != Role.ADMIN:
+        return redirect(url_for("coach.cohorts"))
+    return redirect(url_for("coach.cohort", cohort_id=cohort.id))
 
 
 @role_required(*COACHES)

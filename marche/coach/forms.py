@@ -44,6 +44,18 @@ class CohortSchema(CoachForm):
     season = optional_text(40)
 
 
+class CohortCoachSchema(CoachForm):
+    email = Text(required=True, multiline=False, validate=validate.Length(
+        min=3, max=254, error=_l("Enter the e-mail address of a coach.")),
+        error_messages={"required": _l("Enter the e-mail address of a coach.")})
+
+    @pre_load
+    def _lower_email(self, data, **kwargs):
+        if isinstance(data.get("email"), str):
+            data["email"] = data["email"].strip().lower()
+        return data
+
+
 class ArtisanSchema(CoachForm):
     name = required_text(120)
     login = Text(load_default="", validate=validate.Regexp(LOGIN_PATTERN, error=_l(
@@ -106,6 +118,7 @@ class NewStallSchema(StallSchema):
 
 
 cohort_schema = CohortSchema()
+cohort_coach_schema = CohortCoachSchema()
 artisan_schema = ArtisanSchema()
 market_schema = MarketSchema()
 new_market_schema = NewMarketSchema()
