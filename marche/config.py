@@ -2,6 +2,7 @@
 
 import os
 import secrets
+import time
 from pathlib import Path
 
 LANGUAGES = {"fr": "Français", "en": "English", "ar": "العربية"}
@@ -27,10 +28,20 @@ def instance_secret(instance_path: str) -> str:
     production sets ``MARCHE_SECRET_KEY`` instead.
     """
     path = Path(instance_path) / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_hex(32))
-        path.chmod(0o600)
-    return path.read_text().strip()
+    try:
+        # Made atomically: two workers starting at once must end up with the same key.
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(descriptor, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    for _ in range(50):  # another worker may be writing it this very moment
+        key = path.read_text().strip()
+        if key:
+            return key
+        time.sleep(0.01)
+    raise RuntimeError(f"{path} is empty: delete it, or set MARCHE_SECRET_KEY")
 
 
 def defaults(instance_path: str) -> dict:
