@@ -78,7 +78,10 @@ def holds_real_data() -> bool:
     People, cohorts, markets and products are known by name; phones by the demo phones' ids.
     A real phone that recorded sales as a demo artisan counts as real data too.
     """
-    if not inspect(db.engine).has_table(Device.__tablename__):
+    tables = set(inspect(db.engine).get_table_names())
+    if tables - set(db.metadata.tables) - {"alembic_version"}:
+        return True  # tables that are not Marché's: someone else's data shares this database
+    if Device.__tablename__ not in tables:
         return False
     emails, logins = demo_identities()
     users = db.session.execute(db.select(User.email, User.login)).all()
@@ -95,12 +98,25 @@ def holds_real_data() -> bool:
 
 
 def rebuild_schema() -> None:
-    """Drop every table, then build the schema through the migrations."""
+    """Drop every table and the photos its rows named, then build the schema anew."""
+    keys = _photo_keys()
     db.session.remove()
     metadata = MetaData()
     metadata.reflect(db.engine)
     metadata.drop_all(db.engine)
     flask_migrate.upgrade()
+    for key in keys:
+        photos.delete(key)
+
+
+def _photo_keys() -> set[str]:
+    tables = set(inspect(db.engine).get_table_names())
+    keys = set()
+    for model in (ArtisanProfile, Product):
+        if model.__tablename__ in tables:
+            keys |= set(db.session.execute(db.select(model.photo_key)).scalars())
+    db.session.rollback()
+    return keys - {None}
 
 
 def _photo(shape: str, colours: tuple[str, str]) -> str:
@@ -111,23 +127,36 @@ def demo_phone_ids() -> set:
     return {phone_id(login) for login, *_ in ARTISANS}
 
 
-def _markets(cohort: Cohort, today: dt.date) -> list[Market]:
+def _opening(now: dt.datetime) -> dt.time:
+    """Today's market opens at 10:00, or earlier when the demo is loaded in the morning: it is
+    under way whenever a newcomer tries it, with this morning's sales all in the past."""
+    if now.hour >= 12:
+        return dt.time(10)
+    return dt.time(max(now.hour - 2, 0))
+
+
+def _markets(cohort: Cohort, today: dt.date, now: dt.datetime) -> list[Market]:
     made = []
     for name, days, place in MARKETS:
         date = today + dt.timedelta(days=days)
+        opens = _opening(now) if date == now.date() else dt.time(10)
         market = Market(cohort=cohort, name=name, place=place, date=date,
                         slug=naming.market_slug(name, date),
                         address="Parc départemental Jean-Moulin – Les Guilands, 93170 Bagnolet",
-                        opens_at=dt.time(10), closes_at=dt.time(18), timezone=TIMEZONE,
+                        opens_at=opens, closes_at=dt.time(18), timezone=TIMEZONE,
                         default_fee_cents=1000)
         db.session.add(market)
         made.append(market)
     return made
 
 
-def load(today: dt.date | None = None, seed: int = 2026) -> Season:
-    """Fill the (empty) schema with the demo season and return what was made."""
-    today = today or dt.datetime.now(ZoneInfo(TIMEZONE)).date()
+def load(seed: int = 2026, now: dt.datetime | None = None) -> Season:
+    """Fill the (empty) schema with the demo season and return what was made.
+
+    ``now`` (aware) is the moment the demo is loaded at: today's market is under way then.
+    """
+    now = (now or dt.datetime.now(dt.UTC)).astimezone(ZoneInfo(TIMEZONE))
+    today = now.date()
     coach = User(role=Role.COACH, name="Camille Martin", email=COACH_EMAIL,
                  password_hash=hash_secret(COACH_PASSWORD), locale="fr")
     cohort = Cohort(name=COHORT_NAME, organisation="Au Milieu",
@@ -145,19 +174,22 @@ def load(today: dt.date | None = None, seed: int = 2026) -> Season:
                                    photo_key=_photo(shape, colours)))
         db.session.add(user)
         season.artisans.append(user)
-    season.markets = _markets(cohort, today)
+    season.markets = _markets(cohort, today, now)
     for market in season.markets:
         for number, artisan in enumerate(season.artisans, start=1):
             db.session.add(Stall(market=market, artisan=artisan.profile, number=number,
                                  fee_cents=market.default_fee_cents,
                                  slug=naming.stall_slug()))
     db.session.commit()
-    _sales(season, random.Random(seed))
+    _sales(season, random.Random(seed), now)
     return season
 
 
-def _sales(season: Season, rng: random.Random) -> None:
-    """Record the past market's day and this morning's sales through the sync protocol."""
+def _sales(season: Season, rng: random.Random, now: dt.datetime) -> None:
+    """Record the past market's day and this morning's sales through the sync protocol.
+
+    Every sale is in the past: none later than ``now``.
+    """
     from .demo_sales import Phone, record_day
 
     past, current, _upcoming = season.markets
@@ -168,7 +200,7 @@ def _sales(season: Season, rng: random.Random) -> None:
         for market, count, close in ((past, rng.randint(9, 16), True),
                                      (current, rng.randint(3, 7), False)):
             stall = next(s for s in market.stalls if s.artisan_id == profile.user_id)
-            record_day(profile, phone, stall, products, market, count, close, rng)
+            record_day(profile, phone, stall, products, market, count, close, rng, until=now)
 
 
 def summary(season: Season, url: str) -> str:

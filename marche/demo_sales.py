@@ -56,8 +56,23 @@ def _sale(rng: random.Random, products: list[Product], stall: Stall) -> dict:
                           "amount_cents": total - discount}]}
 
 
+def _sale_minutes(rng: random.Random, count: int, market: Market,
+                  until: dt.datetime | None) -> list[int]:
+    """Minutes after the opening of ``count`` sales, 8 to 40 apart, none later than ``until``."""
+    minutes, at = [], 0
+    for _ in range(count):
+        at += rng.randint(8, 40)
+        minutes.append(at)
+    if until is not None and minutes:
+        room = int((until - _moment(market, 0)).total_seconds() // 60) - 1
+        if minutes[-1] > room:  # a morning that has only just begun: squeeze the sales in
+            minutes = [max(1, at * max(room, 1) // minutes[-1]) for at in minutes]
+    return minutes
+
+
 def day_mutations(phone: Phone, stall: Stall, products: list[Product], market: Market,
-                  count: int, close: bool, rng: random.Random) -> list[dict]:
+                  count: int, close: bool, rng: random.Random,
+                  until: dt.datetime | None = None) -> list[dict]:
     """Return the mutations of one artisan's market day: open, sales, a void, maybe close."""
     start = len(phone.mutations)
     stock = [{"product_id": str(p.id), "quantity": rng.randint(6, 14)} for p in products]
@@ -66,8 +81,7 @@ def day_mutations(phone: Phone, stall: Stall, products: list[Product], market: M
               {"stall_id": str(stall.id), "cash_float_cents": float_cents, "stock": stock})
     minutes = 0
     sales = []
-    for _ in range(count):
-        minutes += rng.randint(8, 40)
+    for minutes in _sale_minutes(rng, count, market, until):
         payload = _sale(rng, products, stall)
         phone.add("sale.record", _moment(market, minutes), payload)
         sales.append({**payload, "id": phone.mutations[-1]["id"], "voided": False})
@@ -85,11 +99,12 @@ def day_mutations(phone: Phone, stall: Stall, products: list[Product], market: M
 
 
 def record_day(profile: ArtisanProfile, phone: Phone, stall: Stall, products: list[Product],
-               market: Market, count: int, close: bool, rng: random.Random) -> None:
+               market: Market, count: int, close: bool, rng: random.Random,
+               until: dt.datetime | None = None) -> None:
     """Push one artisan's market day through the sync protocol, as their phone would."""
     from .sync.push import push
 
-    mutations = day_mutations(phone, stall, products, market, count, close, rng)
+    mutations = day_mutations(phone, stall, products, market, count, close, rng, until)
     # Sent "now": the demo's server clock and phone clock agree, so no clock is flagged.
     status, answer = push(profile.user_id, {
         "client_id": str(phone.client_id), "sent_at": utcnow().isoformat(),

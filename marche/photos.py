@@ -70,6 +70,15 @@ def exists(key: str | None) -> bool:
     return (folder / f"{key}_thumb.jpg").is_file() and (folder / f"{key}_medium.jpg").is_file()
 
 
+def delete(key: str | None) -> None:
+    """Remove the files of a photo no row names any more (a key this app made, or nothing)."""
+    if not exists(key):
+        return
+    folder = Path(current_app.config["MEDIA_FOLDER"])
+    for size in ("medium", "thumb"):
+        (folder / f"{key}_{size}.jpg").unlink(missing_ok=True)
+
+
 def _decode(data: bytes) -> Image.Image:
     """Return the pixels of ``data`` upright, in RGB, without any metadata."""
     max_pixels = current_app.config["PHOTO_MAX_PIXELS"]

@@ -138,3 +138,31 @@ def test_create_coach_on_a_database_without_schema_says_what_to_do(app, runner):
     assert "db upgrade" in result.output
     with app.app_context():
         db.create_all()
+
+
+def test_demo_again_leaves_no_photo_behind(app, runner):
+    from pathlib import Path
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    media = Path(app.config["MEDIA_FOLDER"])
+    first = len(list(media.iterdir()))
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    assert len(list(media.iterdir())) == first
+
+
+def test_demo_never_wipes_tables_that_are_not_marches(app, runner):
+    from sqlalchemy import inspect, text
+
+    assert runner.invoke(args=["demo"]).exit_code == 0
+    with app.app_context():
+        with db.engine.begin() as connection:
+            connection.execute(text("CREATE TABLE invoices (id INTEGER PRIMARY KEY)"))
+    try:
+        refused = runner.invoke(args=["demo"])
+        assert refused.exit_code == 1 and "--force" in refused.output
+        with app.app_context():
+            assert "invoices" in inspect(db.engine).get_table_names()
+    finally:
+        with app.app_context():
+            with db.engine.begin() as connection:
+                connection.execute(text("DROP TABLE IF EXISTS invoices"))
