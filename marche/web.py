@@ -51,6 +51,15 @@ def safe_next(target: str | None, fallback: str) -> str:
     return target
 
 
+def _form_page() -> str | None:
+    """Return the page of this site a refused form was sent from, to go back to it."""
+    referrer = urlsplit(request.referrer or "")
+    if referrer.netloc != request.host:
+        return None
+    path = referrer.path + (f"?{referrer.query}" if referrer.query else "")
+    return safe_next(path, "") or None
+
+
 def wants_json() -> bool:
     return request.blueprint == "api" or request.path.startswith("/api/")
 
@@ -62,7 +71,7 @@ def _error_message(code: int) -> str:
         403: _("This page is not yours to see."),
         404: _("This page does not exist."),
         405: _("This action is not allowed here."),
-        413: _("This file is too big."),
+        413: _("This photo is too big. Go back and choose a smaller one."),
         422: _("Some values are not right."),
         429: _("Too many tries. Wait a few minutes, then try again."),
         503: _("The server is busy. Try again in a moment."),
@@ -79,7 +88,8 @@ def init_app(app) -> None:
             response.status_code = code
         else:
             response = current_app.make_response(
-                (render_template("error.html", code=code, message=message), code))
+                (render_template("error.html", code=code, message=message,
+                                 back=_form_page() if request.method == "POST" else None), code))
         for header in ("Retry-After", "Allow"):
             if header in error.get_response().headers:
                 response.headers[header] = error.get_response().headers[header]

@@ -225,3 +225,10 @@ def test_calendar_of_a_market_without_hours_is_a_whole_day(app, client, stage):
 ])
 def test_garbage_addresses_never_break(client, stage, path):
     assert client.get(path).status_code in (404, 405, 308)
+
+
+def test_a_french_visitor_reads_french_money_and_dates(client, stage):
+    page = client.get(f"/s/{stage.awa_slug}",
+                      headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
+    assert "18,00\xa0€" in page and "€18.00" not in page
+    assert "Aujourd’hui au stand 7" in page or "Aujourd'hui au stand 7" in page

@@ -27,9 +27,16 @@ def artisan_logs_in(page, login="awa", pin="2468"):
     expect(page).to_have_url(re.compile(r"/stall/$"))
 
 
-def a_photo() -> bytes:
+def a_photo(size=(800, 600)) -> bytes:
     buffer = io.BytesIO()
-    Image.new("RGB", (800, 600), (190, 90, 60)).save(buffer, "JPEG")
+    Image.new("RGB", size, (190, 90, 60)).save(buffer, "JPEG")
+    return buffer.getvalue()
+
+
+def a_camera_photo() -> bytes:
+    """What a phone camera gives: 4000×3000 pixels of detail, several megabytes."""
+    buffer = io.BytesIO()
+    Image.effect_noise((4000, 3000), 90).convert("RGB").save(buffer, "JPEG", quality=95)
     return buffer.getvalue()
 
 
@@ -127,6 +134,26 @@ def test_artisan_walks_today_products_and_page(page, database):
         page.locator("main form button[type=submit]").first.click()
     expect(page.locator("#f-story")).to_have_value("Je tourne des bols en grès depuis douze ans.")
     screenshot(page, f"artisan-page-fr-{database}")
+
+
+def test_a_camera_photo_is_made_smaller_on_the_phone_before_it_is_sent(page, database):
+    artisan_logs_in(page)
+    page.goto("/stall/products/new")
+    page.fill("#f-name", "Jarre")
+    page.fill("#f-price", "60")
+    photo = a_camera_photo()
+    assert len(photo) > 5_000_000
+    page.set_input_files("#f-photo", files=[{"name": "IMG_2041.JPG", "mimeType": "image/jpeg",
+                                               "buffer": photo}])
+    expect(page.locator("[data-photo-frame] img")).to_be_visible()
+    expect(page.locator("main form button[type=submit]").first).to_be_enabled()
+    with page.expect_request(lambda r: r.method == "POST") as sent:
+        with page.expect_navigation():
+            page.locator("main form button[type=submit]").first.click()
+    assert len(sent.value.post_data_buffer) < len(photo) / 3
+    expect(page.locator("main")).to_contain_text("Jarre")
+    expect(page.locator("main li:has-text('Jarre') img, main img[alt*='Jarre']").first
+           ).to_be_visible()
 
 
 def test_arabic_screens_read_right_to_left(page, database):
