@@ -141,16 +141,39 @@ def test_a_good_photo_is_kept_when_another_field_is_wrong(app, client, stage):
     data = dict(GOOD, name="", photo=upload(jpeg_bytes()))
     page = client.post("/stall/products/new", data=data,
                        content_type="multipart/form-data").get_data(as_text=True)
-    kept = re.search(r'<input type="hidden" name="photo_key" value="([0-9a-f]{32})">', page)
-    assert kept
+    kept = re.search(r'<input type="hidden" name="photo_key" value="([^"]+)">', page)
+    shown = re.search(r'src="/media/([0-9a-f]{32})/thumb.jpg"', page)
+    assert kept and shown
     response = client.post("/stall/products/new", data=dict(GOOD, photo_key=kept.group(1)))
     assert response.status_code == 302
-    assert _products_named(app, "Bol bleu")[0].photo_key == kept.group(1)
+    assert _products_named(app, "Bol bleu")[0].photo_key == shown.group(1)
 
 
 def test_a_made_up_photo_key_is_ignored(app, client, stage):
     client.post("/stall/products/new", data=dict(GOOD, photo_key="../../secret"))
     assert _products_named(app, "Bol bleu")[0].photo_key is None
+
+
+def test_nobody_attaches_a_photo_someone_else_uploaded(app, client, stage):
+    """Photo keys show in every photo's URL: a key alone, or another artisan's kept photo,
+    is never taken."""
+    data = dict(GOOD, name="", photo=upload(jpeg_bytes()))
+    page = client.post("/stall/products/new", data=data,
+                       content_type="multipart/form-data").get_data(as_text=True)
+    kept = re.search(r'<input type="hidden" name="photo_key" value="([^"]+)">', page).group(1)
+    key = re.search(r'src="/media/([0-9a-f]{32})/thumb.jpg"', page).group(1)
+    bilal = app.test_client()
+    log_in(bilal, "bilal")
+    for stolen in (key, kept):
+        bilal.post("/stall/products/new", data=dict(GOOD, name=f"Vol {stolen[:4]}",
+                                                    photo_key=stolen))
+        assert _products_named(app, f"Vol {stolen[:4]}")[0].photo_key is None
+        bilal.post("/stall/me/page", data={"display_name": "Bilal", "photo_key": stolen})
+    with app.app_context():
+        from marche.extensions import db
+        from marche.models import ArtisanProfile
+
+        assert db.session.get(ArtisanProfile, stage.bilal).photo_key != key
 
 
 def test_edit_form_shows_the_product_as_it_is(client, stage):

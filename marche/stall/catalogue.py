@@ -6,7 +6,6 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from .. import photos
 from ..extensions import db
 from ..i18n import euros_input
 from ..models import Product, Role
@@ -16,6 +15,7 @@ from ..sync.versions import stamp
 from ..web import render
 from .access import my_profile, own_product
 from .forms import product_schema
+from .photo_field import take_photo
 
 # The fields a form edit may change, as (form field, model attribute).
 _FIELDS = (("name", "name"), ("price", "price_cents"), ("cost", "cost_cents"),
@@ -44,23 +44,10 @@ def _values_of(product: Product) -> dict:
             "active": product.active}
 
 
-def _take_photo(errors: dict) -> str | None:
-    """Return the key of the photo sent with the form (new upload, or one kept from a retry)."""
-    upload = request.files.get("photo")
-    if photos.has_file(upload):
-        try:
-            return photos.save_upload(upload)
-        except photos.PhotoError as error:
-            errors["photo"] = error.message
-            return None
-    kept = request.form.get("photo_key")
-    return kept if photos.exists(kept) else None
-
-
 def _submit(product: Product | None):
     """Validate the posted form and save it; re-show it with the messages when it is wrong."""
     data, errors = load_form(product_schema, request.form)
-    photo_key = _take_photo(errors)
+    photo_key = take_photo(errors)
     if errors:
         # A good photo is kept (as a hidden key) so a slow phone does not send it twice.
         return _form_page(product, request.form.to_dict(), errors, status=422,

@@ -3,7 +3,6 @@
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 
-from .. import photos
 from ..extensions import db
 from ..models import Role
 from ..schemas import load_form
@@ -12,6 +11,7 @@ from ..web import render
 from .access import my_profile
 from .agenda import latest_stall
 from .forms import STORY_MAX, profile_schema
+from .photo_field import take_photo
 
 _FIELDS = ("display_name", "craft", "story", "phone", "email", "website", "instagram", "public")
 
@@ -31,15 +31,7 @@ def my_page():
     if request.method == "GET":
         return _page({name: getattr(profile, name) for name in _FIELDS}, {})
     data, errors = load_form(profile_schema, request.form)
-    photo_key = None
-    upload = request.files.get("photo")
-    if photos.has_file(upload):
-        try:
-            photo_key = photos.save_upload(upload)
-        except photos.PhotoError as error:
-            errors["photo"] = error.message
-    elif photos.exists(request.form.get("photo_key")):
-        photo_key = request.form["photo_key"]
+    photo_key = take_photo(errors)
     if errors:
         return _page(request.form.to_dict(), errors, status=422, photo_key=photo_key)
     for name in _FIELDS:

@@ -12,8 +12,14 @@ from ..web import render
 from . import catalogue, profile, till
 from .access import my_profile
 from .agenda import today_stalls, upcoming_stalls
+from .photo_field import kept_token
 
 bp = Blueprint("stall", __name__)
+
+
+@bp.context_processor
+def _helpers():
+    return {"kept_photo": kept_token}
 
 
 @bp.get("/")
