@@ -163,3 +163,25 @@ def test_markets_list_upcoming_first_then_past(app, client, worlds):
     positions = [page.index(name) for name in order]
     assert positions == sorted(positions)
     assert "Market B" not in page
+
+
+def test_two_coaches_creating_the_same_market_at_once_both_get_one(app, client, monkeypatch):
+    """The slug was free when looked up, taken when written: the form still makes its market."""
+    from marche import naming
+    from marche.coach import markets
+
+    with rows(app) as make:
+        cohort = make.cohort(coaches=[make.coach()])
+        taken = make.market(cohort, name="Braderie", date=dt.date(2027, 4, 10))
+        cohort_id, taken_slug = cohort.id, taken.slug
+    log_in_coach(client, "coach@example.org")
+    answers = iter([taken_slug])
+    real = naming.market_slug
+    monkeypatch.setattr(markets, "market_slug",
+                        lambda name, date: next(answers, None) or real(name, date))
+    response = client.post("/coach/markets/new", data={
+        "cohort_id": cohort_id, "name": "Braderie", "place": "Cour Carrée", "date": "2027-04-10"})
+    assert response.status_code == 302
+    with app.app_context():
+        slugs = sorted(db.session.execute(db.select(Market.slug)).scalars())
+    assert len(slugs) == 2 and taken_slug in slugs

@@ -2,7 +2,7 @@
 
 import zoneinfo
 
-from flask import current_app, flash, redirect, request, url_for
+from flask import abort, current_app, flash, redirect, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy.exc import IntegrityError
 
@@ -70,15 +70,16 @@ def create():
         errors = {"cohort_id": _("Choose a cohort.")}
     if errors:
         return _form(None, request.form, errors, 422)
-    market = Market(**data, slug=market_slug(data["name"], data["date"]))
-    db.session.add(market)
-    try:
-        db.session.commit()
-    except IntegrityError:  # another market took the same slug at the same moment
-        db.session.rollback()
+    for _attempt in range(5):
         market = Market(**data, slug=market_slug(data["name"], data["date"]))
         db.session.add(market)
-        db.session.commit()
+        try:
+            db.session.commit()
+            break
+        except IntegrityError:  # another market took the same slug at the same moment
+            db.session.rollback()
+    else:
+        abort(503)  # "the server is busy, try again": five collisions in a row
     flash(_("Market created. Now add its stalls."), "info")
     return redirect(url_for("coach.market", market_id=market.id))
 
