@@ -63,7 +63,7 @@ def test_compiled_catalogue_matches_the_po_file(locale):
 def test_placeholders_survive_translation(locale):
     import re
 
-    placeholder = re.compile(r"%\(\w+\)s|\{\w*\}")
+    placeholder = re.compile(r"%\(\w+\)[sd]|\{\w*\}")
     for message in _catalog(locale):
         if message.id and message.string and not message.pluralizable:
             assert sorted(placeholder.findall(message.id)) == sorted(
