@@ -177,6 +177,23 @@ class PushContext:
                  for line in stored.lines]
         return SaleRef(None, lines, stored)
 
+    def refused_sale(self, sale_id: uuid.UUID) -> bool:
+        """Say whether the artisan's ``sale.record`` of this id was refused (in this batch or
+        before), kept under the phone's id or, when that was taken, under one of ours."""
+        def names(op_id, detail) -> bool:
+            return op_id == sale_id or (isinstance(detail, dict)
+                                        and detail.get("mutation_id") == str(sale_id))
+
+        if any(op.type == "sale.record" and op.status == MutationStatus.REJECTED
+               and names(op.id, op.reason_detail) for op in self.pending_ops()):
+            return True
+        return db.session.execute(select(SyncOp.id).where(
+            SyncOp.artisan_id == self.artisan_id, SyncOp.type == "sale.record",
+            SyncOp.status == MutationStatus.REJECTED,
+            (SyncOp.id == sale_id)
+            | (SyncOp.reason_detail["mutation_id"].as_string() == str(sale_id))).limit(1)
+        ).first() is not None
+
     # -- stock ---------------------------------------------------------------------------------
 
     def stock_level(self, stall_id: uuid.UUID, product_id: uuid.UUID) -> int:
