@@ -535,3 +535,33 @@ def test_a_refused_mutation_sent_again_under_a_new_seq_is_answered_refused(clien
     twice.add("sale.record", bad["payload"], mutation_id=new_id())
     twice.add("sale.record", bad["payload"], mutation_id=twice.outbox[0]["id"])
     assert [r["status"] for r in twice.push(client).json["results"]] == ["rejected", "rejected"]
+
+
+def test_a_void_before_its_sale_in_a_batch_done_one_at_a_time_is_applied(client, make):
+    """A batch the database refuses is done again one mutation at a time, each written in a
+    savepoint: a void written waiting there must still be marked applied (or refused) when its
+    sale comes later in the same batch."""
+    s = shop(make)
+    login(client, s.user)
+    phone = Phone()
+    phone.add("stall.open", {"stall_id": s.stall_id, "stock": [
+        {"product_id": s.products[0], "quantity": 5}]})
+    stored = phone.sale(s)
+    phone.push(client)
+    phone.add("sale.record", stored["payload"])  # its line ids are taken: one at a time
+    sale = Phone().sale(s, items=[(0, 2)])
+    phone.void(sale["id"])
+    phone.add("sale.record", sale["payload"], mutation_id=sale["id"])
+    bad = Phone().sale(s, split=[("cash", 1)])
+    phone.void(bad["id"])
+    phone.add("sale.record", bad["payload"], mutation_id=bad["id"])
+    response = phone.push(client, phone.outbox[2:])
+    assert statuses(response) == ["rejected", "waiting", "applied", "waiting", "rejected"]
+    assert fresh(Sale, sale["id"]).voided
+    assert stock_level(s.stall_id, s.products[0]) == 4
+    void, refused_void = (fresh(SyncOp, m["id"]) for m in (phone.outbox[3], phone.outbox[5]))
+    assert void.status == MutationStatus.APPLIED
+    assert (refused_void.status, refused_void.reason) == (
+        MutationStatus.REJECTED, "The sale this cancels was refused.")
+    assert not ops_of(s.artisan_id, MutationStatus.WAITING)
+    assert server_summary(s.artisan_id).sales == 1

@@ -51,7 +51,7 @@ class Op:
     reason: str | None = None
     reason_detail: dict | None = None
     clock_flagged: bool = False
-    stored: bool = False  # already a row (a waiting void): updated, not inserted
+    stored: bool = False  # already a row (a waiting void, or written earlier): updated
 
     @classmethod
     def from_row(cls, row: SyncOp) -> Op:
@@ -115,6 +115,10 @@ class PushContext:
             db.session.execute(update(SyncOp.__table__).where(SyncOp.id == op.id).values(
                 status=op.status, stall_id=op.stall_id, reason=op.reason,
                 reason_detail=op.reason_detail, version=self.version))
+        # An op written here is a row from now on: one mutation at a time (in savepoints), a
+        # void written waiting may be applied by a later sale of the batch, and must be updated.
+        for op in self._rows.get(SyncOp.__table__, ()):
+            op.stored = True
         self.discard()
 
     def discard(self) -> None:
