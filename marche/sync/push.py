@@ -36,7 +36,7 @@ from . import apply_sales, clock_skew_limit, locking, reasons
 from .context import Op, PushContext, uuid_or_none
 from .mutations import TYPES
 from .reasons import Rejected
-from .schemas import push_request_schema
+from .schemas import plausible, push_request_schema
 
 
 def refused_by_database(error: Exception) -> bool:
@@ -189,7 +189,8 @@ def _fate(mutation_id, status: MutationStatus, reason: str | None = None) -> dic
 def _new_op(mutation: dict, envelope: dict, status: MutationStatus) -> Op:
     return Op(id=mutation["id"], seq=mutation["seq"], type=mutation["type"][:40],
               payload=_storable(mutation["payload"]), occurred_at=mutation["occurred_at"],
-              status=status, clock_flagged=envelope["flagged"],
+              status=status,
+              clock_flagged=envelope["flagged"] or not plausible(mutation["occurred_at"]),
               envelope={key: envelope[key] for key in (
                   "device_id", "artisan_id", "sent_at", "received_at", "clock_skew_seconds",
                   "app_version")})
@@ -213,7 +214,7 @@ def _apply(ctx: PushContext, mutation: dict, envelope: dict) -> dict:
     ctx.add_op(op)
     ctx.changed = True
     flags = {flag for flag in flags if flag != "waiting"}
-    if envelope["flagged"]:
+    if op.clock_flagged:
         flags.add("clock")
     result = {"id": str(op.id),
               "status": "waiting" if op.status == MutationStatus.WAITING else "applied"}

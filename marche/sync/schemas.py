@@ -30,11 +30,22 @@ class Lenient(Schema):
         unknown = EXCLUDE
 
 
+# No market day is held outside these years: a phone time outside them is a clock fault.
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
+def plausible(moment: dt.datetime | None) -> bool:
+    """Say whether a phone time can be true (a missing one says nothing about the clock)."""
+    return moment is None or PLAUSIBLE_YEARS[0] <= moment.year <= PLAUSIBLE_YEARS[1]
+
+
 class PhoneTime(fields.String):
     """A time read from the phone's clock: ISO 8601; anything unreadable becomes ``None``.
 
     The phone's clock is a hint, never trusted (time orders nothing): a garbled time must not
-    keep a sale off the server.
+    keep a sale off the server. A readable time is kept as sent, whatever its year; one that
+    cannot be true (not ``plausible``: a clock reset to 1970, or in year 9999) flags the
+    mutation as sent from a phone with its clock off.
     """
 
     def _deserialize(self, value, attr, data, **kwargs):
