@@ -78,6 +78,11 @@ def test_the_page_shows_what_went_wrong_stall_by_stall(client, market_day):
     assert "Sales received after the close" in page
     assert "38.00" in page  # the late sale: 2 × 19 €
     assert "Clock off: 5 h behind" in page
+    # The stall's own section: the changes sent from a phone with its clock off, counted.
+    assert "Sent from a phone with its clock off" in page
+    assert "1 change, up to 5 h behind." in page
+    # Two refused (one tied to no stall), one late sale, one flagged change, one phone's clock.
+    assert "5 to check" in page
     for phone in (market_day["good"], market_day["late"]):
         assert phone.client_id[:8] in page
     assert "last sync" in page
@@ -155,3 +160,48 @@ def test_a_phone_time_out_of_any_market_day_is_kept_flagged_and_the_page_shows_i
     for language in ("fr", "ar"):
         client.get(f"/lang/{language}")
         assert client.get(f"/coach/markets/{s.stall.market_id}/sync").status_code == 200
+
+
+def sections(page: str) -> dict[int, str]:
+    """The coach page cut into each stall's section, by stall number."""
+    parts = page.split('<section class="card sync-stall" id="stall-')[1:]
+    return {int(part.split('"', 1)[0]): part.split("</section>", 1)[0] for part in parts}
+
+
+def test_the_clock_off_section_counts_the_changes_of_its_own_stall(client, make):
+    cohort = make.cohort()
+    make.coach(cohorts=[cohort])
+    market = make.market(cohort)
+    awa, bilal, chloe = (shop(make, login_name=name, cohort=cohort, market=market)
+                         for name in ("awa", "bilal", "chloe"))
+    for shop_, number in ((awa, 7), (bilal, 8), (chloe, 9)):
+        shop_.stall.number = number
+    from marche.extensions import db
+
+    db.session.commit()
+    behind, on_time = Phone(sent_at_offset=dt.timedelta(hours=-3)), Phone()
+    ahead, bilal_on_time, chloe_phone = (Phone(sent_at_offset=dt.timedelta(days=3)), Phone(),
+                                         Phone())
+    behind.sale(awa)
+    behind.sale(awa)
+    on_time.sale(awa)
+    ahead.add("stock.adjust", {"stall_id": bilal.stall_id, "product_id": bilal.products[0],
+                               "kind": "restock", "quantity": 2})
+    bilal_on_time.sale(bilal)
+    chloe_phone.sale(chloe)
+    for user, phones in ((awa.user, (behind, on_time)), (bilal.user, (ahead, bilal_on_time)),
+                         (chloe.user, (chloe_phone,))):
+        login(client, user)
+        for phone in phones:
+            assert phone.push(client).status_code == 200
+        client.delete("/api/v1/session")
+    log_in_as(client, "coach")
+    client.get("/lang/en")
+    page = sections(client.get(f"/coach/markets/{market.id}/sync").get_data(as_text=True))
+    assert "Sent from a phone with its clock off" in page[7]
+    assert "2 changes, up to 3 h behind." in page[7]
+    assert "3 to check" in page[7]  # two changes, one phone
+    assert "Sent from a phone with its clock off" in page[8]
+    assert "1 change, up to 3 days ahead." in page[8]
+    assert "2 to check" in page[8]
+    assert "clock off" not in page[9] and "All good" in page[9]
