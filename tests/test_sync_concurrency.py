@@ -5,10 +5,13 @@ import random
 import threading
 import time
 
+import pytest
+
 from marche.extensions import db
+from marche.models import Device
 from marche.sync import mutations, pull
 
-from .sync_helpers import Phone, apply_patch, login, server_summary, shop
+from .sync_helpers import Phone, apply_patch, fresh, login, server_summary, shop
 
 
 def run_threads(app, *targets):
@@ -160,3 +163,79 @@ def test_a_pull_while_a_push_is_in_flight_sees_all_of_it_or_none(app, make, monk
     state = apply_patch({}, after["patch"])
     assert len([key for key in state if key.startswith("sale/")]) == 20
     assert after["cookie"] == answers["push"].json["version"]
+
+
+def test_a_pull_never_waits_on_a_push_of_the_same_phone(app, make, monkeypatch):
+    """The phone's own push holds its client row: the pull answers at once, and only skips
+    noting when it pulled (the lock timeout is 5 s on PostgreSQL, the write mutex 10 s)."""
+    s = shop(make)
+    client = app.test_client()
+    login(client, s.user)
+    phone = Phone()
+    phone.sale(s)
+    phone.push(client)
+    db.session.commit()
+    phone.sale(s)
+    inside, pulled = threading.Event(), threading.Event()
+    real_apply = mutations.TYPES["sale.record"]
+
+    def holding(ctx, op, payload):
+        inside.set()  # the client row and the artisan's version are locked from here
+        assert pulled.wait(20)
+        return real_apply.apply(ctx, op, payload)
+
+    monkeypatch.setitem(mutations.TYPES, "sale.record", real_apply._replace(apply=holding))
+    pusher, reader = app.test_client(), app.test_client()
+    login(pusher, s.user)
+    login(reader, s.user)
+    answers = {}
+
+    def push():
+        answers["push"] = phone.push(pusher, phone.outbox[1:])
+
+    def read():
+        assert inside.wait(10)
+        started = time.monotonic()
+        try:
+            answers["pull"] = phone.pull(reader)
+        finally:
+            answers["seconds"] = time.monotonic() - started
+            pulled.set()
+
+    run_threads(app, push, read)
+    assert answers["pull"].status_code == 200 and answers["pull"].json["last_seq"] == 1
+    assert answers["seconds"] < 1.5, answers["seconds"]
+    assert answers["push"].status_code == 200 and answers["push"].json["last_seq"] == 2
+    assert fresh(Device, phone.client_id).last_pull_at is None  # skipped, never waited for
+    assert phone.pull(reader).json["last_seq"] == 2
+    assert fresh(Device, phone.client_id).last_pull_at is not None
+
+
+def test_a_pull_never_waits_on_another_process_writing_sqlite(app, make, database):
+    """Another process (a second server worker) holds SQLite's write lock: the pull answers at
+    once instead of waiting the 5 s busy timeout, and skips noting when it pulled."""
+    if database != "sqlite":
+        pytest.skip("SQLite's file lock")
+    import sqlite3
+
+    s = shop(make)
+    client = app.test_client()
+    login(client, s.user)
+    phone = Phone()
+    phone.sale(s)
+    phone.push(client)
+    db.session.commit()
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        response = phone.pull(client)
+        seconds = time.monotonic() - started
+    finally:
+        other.rollback()
+        other.close()
+    assert response.status_code == 200 and response.json["last_seq"] == 1
+    assert seconds < 1.5, seconds
+    assert fresh(Device, phone.client_id).last_pull_at is None
+    phone.pull(client)
+    assert fresh(Device, phone.client_id).last_pull_at is not None
