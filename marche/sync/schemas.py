@@ -110,7 +110,10 @@ class ResultSchema(Schema):
     id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(
         ["applied", "duplicate", "rejected", "waiting"]), metadata={
-        "description": "`waiting`: a void stored before its sale, applied when the sale comes."})
+        "description": "`waiting`: a void stored before its sale, applied when the sale comes. "
+                       "A mutation the server holds already, sent again under a new `seq`, is "
+                       "answered as it stands: `duplicate`, `waiting`, or `rejected` with its "
+                       "reason."})
     reason = fields.String(metadata={"description": "Why it was rejected (a message id)."})
     message = fields.String(metadata={"description": "The reason in the user's language."})
     flags = fields.List(fields.String(), metadata={
