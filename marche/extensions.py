@@ -35,3 +35,18 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
+
+
+@event.listens_for(Engine, "connect")
+def _postgresql_utc(dbapi_connection, _record):
+    """Read and write times in UTC on PostgreSQL, whatever the server's ``TimeZone``.
+
+    The columns are UTC anyway (``models.UTCDateTime``); a session in a local zone would only
+    add a conversion, and one that fails on a time a phone may send (9999-12-31 23:30 UTC is
+    the year 10000 in Paris: the driver cannot read it back, and every pull would fail).
+    """
+    if type(dbapi_connection).__module__.startswith("psycopg"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("SET TIME ZONE 'UTC'")
+        cursor.close()
+        dbapi_connection.commit()  # a session setting: committed, it outlives any rollback

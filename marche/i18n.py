@@ -1,5 +1,6 @@
 """Languages, and money and dates formatted by Babel for the user's locale."""
 
+import datetime as dt
 
 from babel.numbers import format_currency
 from flask import current_app, has_request_context, request, session
@@ -54,13 +55,27 @@ def euros_input(cents: int | None) -> str:
     return f"{sign}{cents // 100}{sep}{cents % 100:02d}"
 
 
+def datetime_text(moment: dt.datetime | None, fmt: str = "medium") -> str:
+    """Format a moment in the user's time zone and language.
+
+    A moment too near an end of the calendar to be moved into that zone (a phone clock in
+    year 9999: in Paris it would be the year 10000) is written as it is, in UTC: a screen
+    never breaks on a time a phone sent.
+    """
+    if not moment:
+        return ""
+    try:
+        return format_datetime(moment, fmt)
+    except (OverflowError, ValueError):
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+
+
 def init_app(app) -> None:
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["euros_input"] = euros_input
     app.jinja_env.filters["date"] = lambda d, fmt="medium": format_date(d, fmt) if d else ""
     app.jinja_env.filters["time"] = lambda t, fmt="short": format_time(t, fmt) if t else ""
-    app.jinja_env.filters["datetime"] = (
-        lambda d, fmt="medium": format_datetime(d, fmt) if d else "")
+    app.jinja_env.filters["datetime"] = datetime_text
 
     @app.context_processor
     def _i18n_context():

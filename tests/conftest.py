@@ -6,6 +6,7 @@ works in a schema of its own there, so two runs on one machine never see each ot
 
 import os
 import uuid
+from urllib.parse import quote
 
 import pytest
 from flask.testing import FlaskClient
@@ -21,9 +22,10 @@ DATABASES = ["sqlite"] + (["postgresql"] if PG_URL else [])
 PG_SCHEMA = f"marche_test_{uuid.uuid4().hex[:10]}"
 
 
-def _pg_url_with_schema() -> str:
+def _pg_url_with_schema(options: str = "") -> str:
     separator = "&" if "?" in PG_URL else "?"
-    return f"{PG_URL}{separator}options=-csearch_path%3D{PG_SCHEMA}"
+    extra = "".join(f"%20-c{quote(option, safe='/')}" for option in options.split())
+    return f"{PG_URL}{separator}options=-csearch_path%3D{PG_SCHEMA}{extra}"
 
 
 @pytest.fixture(scope="session")
@@ -38,10 +40,10 @@ def pg_schema():
     engine.dispose()
 
 
-def app_config(database: str, tmp_path, request) -> dict:
+def app_config(database: str, tmp_path, request, pg_options: str = "") -> dict:
     if database == "postgresql":
         request.getfixturevalue("pg_schema")
-        url = _pg_url_with_schema()
+        url = _pg_url_with_schema(pg_options)
     else:
         url = f"sqlite:///{tmp_path / 'marche.sqlite3'}"
     return {
@@ -63,8 +65,15 @@ def database(request) -> str:
 
 
 @pytest.fixture
-def app(database, tmp_path, request):
-    app = create_app(app_config(database, tmp_path, request))
+def pg_options() -> str:
+    """PostgreSQL settings of the app's sessions, as a server may have them ("timezone=…");
+    a test parametrizes it to run against such a server."""
+    return ""
+
+
+@pytest.fixture
+def app(database, tmp_path, request, pg_options):
+    app = create_app(app_config(database, tmp_path, request, pg_options))
     app.test_client_class = OwnContextClient
     with app.app_context():
         db.create_all()

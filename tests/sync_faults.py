@@ -3,6 +3,7 @@
 ``serve(app)`` runs the app on a werkzeug server in a thread; ``FaultyProxy`` sits in front of it
 on 127.0.0.1 and, per request, answers 503 itself, resets the connection before forwarding,
 cuts the request in the middle, or forwards it and then drops the answer (after the commit).
+``ServerFaults`` makes the server itself fail some pushes in the middle of their transaction.
 ``http_post`` is the phone's side: one request, and any network failure reported as None.
 """
 
@@ -17,7 +18,10 @@ import struct
 import threading
 from collections import Counter
 
+from sqlalchemy import exc
 from werkzeug.serving import WSGIRequestHandler, make_server
+
+from marche.sync.context import PushContext
 
 
 class _QuietHandler(WSGIRequestHandler):
@@ -90,6 +94,7 @@ class FaultyProxy:
         self.random = random.Random(seed)
         self.lock = threading.Lock()
         self.fates: Counter = Counter()
+        self.dropped_after_commit = 0  # pushes the server answered 200, the phone never heard
         self.listener = socket.create_server(("127.0.0.1", 0))
         self.listener.settimeout(0.1)  # so that the accept loop notices the end
         self.stopped = threading.Event()
@@ -158,11 +163,53 @@ class FaultyProxy:
                 answer = _read_all(up)
             if fate == "drop_answer":
                 _reset(client)  # the server committed; the phone never hears of it
+                if request.startswith(b"POST /api/v1/sync/push ") and answer.startswith(
+                        b"HTTP/1.1 200 "):
+                    with self.lock:
+                        self.dropped_after_commit += 1
                 return
             client.sendall(answer)
             client.close()
         except OSError:
             _reset(client)
+
+
+class ServerFaults:
+    """Fail a share of the server's pushes mid-transaction, after their rows are written.
+
+    The server's own passing fault (a database connection lost, a lock that times out): an
+    ``OperationalError`` raised inside the push's transaction, which the server must roll back
+    and answer 503 without moving ``last_seq``. ``injected`` counts them.
+    """
+
+    def __init__(self, rate: float = 0.05, seed: int = 1):
+        self.rate = rate
+        self.random = random.Random(seed)
+        self.lock = threading.Lock()
+        self.injected = 0
+
+    def install(self, monkeypatch) -> None:
+        real_write = PushContext.write
+        faults = self
+
+        def write(ctx: PushContext) -> None:
+            # One roll per push (a push done one mutation at a time writes many times).
+            rolls = bool(ctx.pending_ops()) and not getattr(ctx, "fault_rolled", False)
+            real_write(ctx)
+            if rolls:
+                ctx.fault_rolled = True
+                if faults._strike():
+                    raise exc.OperationalError("INSERT …", {}, ConnectionError(
+                        "injected: the database went away mid-push"))
+
+        monkeypatch.setattr(PushContext, "write", write)
+
+    def _strike(self) -> bool:
+        with self.lock:
+            if self.random.random() < self.rate:
+                self.injected += 1
+                return True
+        return False
 
 
 def http_post(port: int, path: str, body: dict, cookie: str) -> tuple[int, dict] | None:

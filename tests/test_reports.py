@@ -69,3 +69,37 @@ def test_model_rows_and_json_give_the_same_summary():
                                 amount_cents=p["amount_cents"]) for p in data["payments"]]
         rows.append(row)
     assert reports.summarize(rows) == reports.summarize(DAY)
+
+
+def _names(node) -> set[str]:
+    """The names an expression reads: variables, attributes and constant subscript keys."""
+    import ast
+
+    found = set()
+    for part in ast.walk(node):
+        if isinstance(part, ast.Name):
+            found.add(part.id)
+        elif isinstance(part, ast.Attribute):
+            found.add(part.attr)
+        elif isinstance(part, ast.Constant) and isinstance(part.value, str):
+            found.add(part.value)
+    return found
+
+
+def test_no_module_but_reports_computes_a_line_total():
+    """quantity × unit price is computed in reports only: every screen shows the same figures."""
+    import ast
+    import pathlib
+
+    package = pathlib.Path(reports.__file__).parent
+    offenders = []
+    for path in sorted(package.rglob("*.py")):
+        if path.name == "reports.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult):
+                sides = [_names(node.left), _names(node.right)]
+                if any("quantity" in a and "unit_price_cents" in b
+                       for a, b in (sides, sides[::-1])):
+                    offenders.append(f"{path.relative_to(package.parent)}:{node.lineno}")
+    assert offenders == []

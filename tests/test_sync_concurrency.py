@@ -5,10 +5,14 @@ import random
 import threading
 import time
 
+import pytest
+from sqlalchemy import text
+
 from marche.extensions import db
+from marche.models import ArtisanProfile, Device
 from marche.sync import mutations, pull
 
-from .sync_helpers import Phone, apply_patch, login, server_summary, shop
+from .sync_helpers import Phone, apply_patch, fresh, login, server_summary, shop
 
 
 def run_threads(app, *targets):
@@ -160,3 +164,160 @@ def test_a_pull_while_a_push_is_in_flight_sees_all_of_it_or_none(app, make, monk
     state = apply_patch({}, after["patch"])
     assert len([key for key in state if key.startswith("sale/")]) == 20
     assert after["cookie"] == answers["push"].json["version"]
+
+
+def test_a_pull_never_waits_on_a_push_of_the_same_phone(app, make, monkeypatch):
+    """The phone's own push holds its client row: the pull answers at once, and only skips
+    noting when it pulled (the lock timeout is 5 s on PostgreSQL, the write mutex 10 s)."""
+    s = shop(make)
+    client = app.test_client()
+    login(client, s.user)
+    phone = Phone()
+    phone.sale(s)
+    phone.push(client)
+    db.session.commit()
+    phone.sale(s)
+    inside, pulled = threading.Event(), threading.Event()
+    real_apply = mutations.TYPES["sale.record"]
+
+    def holding(ctx, op, payload):
+        inside.set()  # the client row and the artisan's version are locked from here
+        assert pulled.wait(20)
+        return real_apply.apply(ctx, op, payload)
+
+    monkeypatch.setitem(mutations.TYPES, "sale.record", real_apply._replace(apply=holding))
+    pusher, reader = app.test_client(), app.test_client()
+    login(pusher, s.user)
+    login(reader, s.user)
+    answers = {}
+
+    def push():
+        answers["push"] = phone.push(pusher, phone.outbox[1:])
+
+    def read():
+        assert inside.wait(10)
+        started = time.monotonic()
+        try:
+            answers["pull"] = phone.pull(reader)
+        finally:
+            answers["seconds"] = time.monotonic() - started
+            pulled.set()
+
+    run_threads(app, push, read)
+    assert answers["pull"].status_code == 200 and answers["pull"].json["last_seq"] == 1
+    assert answers["seconds"] < 1.5, answers["seconds"]
+    assert answers["push"].status_code == 200 and answers["push"].json["last_seq"] == 2
+    assert fresh(Device, phone.client_id).last_pull_at is None  # skipped, never waited for
+    assert phone.pull(reader).json["last_seq"] == 2
+    assert fresh(Device, phone.client_id).last_pull_at is not None
+
+
+def test_a_pull_never_waits_on_another_process_writing_sqlite(app, make, database):
+    """Another process (a second server worker) holds SQLite's write lock: the pull answers at
+    once instead of waiting the 5 s busy timeout, and skips noting when it pulled."""
+    if database != "sqlite":
+        pytest.skip("SQLite's file lock")
+    import sqlite3
+
+    s = shop(make)
+    client = app.test_client()
+    login(client, s.user)
+    phone = Phone()
+    phone.sale(s)
+    phone.push(client)
+    db.session.commit()
+    other = sqlite3.connect(db.engine.url.database, isolation_level=None)
+    try:
+        other.execute("BEGIN IMMEDIATE")
+        started = time.monotonic()
+        response = phone.pull(client)
+        seconds = time.monotonic() - started
+    finally:
+        other.rollback()
+        other.close()
+    assert response.status_code == 200 and response.json["last_seq"] == 1
+    assert seconds < 1.5, seconds
+    assert fresh(Device, phone.client_id).last_pull_at is None
+    phone.pull(client)
+    assert fresh(Device, phone.client_id).last_pull_at is not None
+
+
+def _someone_waits_for_a_row_lock() -> bool:
+    """Say whether a PostgreSQL session is waiting for a push's row lock right now."""
+    with db.engine.connect() as connection:
+        return bool(connection.execute(text(
+            "SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' "
+            "AND query ILIKE :locking"), {"locking": "%FOR NO KEY UPDATE%"}).scalar())
+
+
+def test_two_phones_of_one_artisan_pushing_at_once_keep_versions_in_order(app, make,
+                                                                        monkeypatch):
+    """Two phones the server knows already push at once: their client rows are two rows, so
+    only the lock on the artisan's version keeps them apart. Each push gets its own version,
+    and a phone that pulls between the two commits misses nothing when it patches forward."""
+    s = shop(make)
+    first, second, reader = Phone(), Phone(), Phone()
+    clients = [app.test_client() for _ in range(3)]
+    for each in clients:
+        login(each, s.user)
+    for phone, each in ((first, clients[0]), (second, clients[1])):
+        phone.sale(s)
+        assert phone.push(each).status_code == 200
+    known = reader.pull(clients[2]).json
+    state = apply_patch({}, known["patch"])
+    db.session.commit()
+    for _ in range(3):
+        first.sale(s)
+        second.sale(s, items=[(1, 2)])
+
+    first_inside, second_inside, first_done, pulled = (threading.Event() for _ in range(4))
+    postgresql = db.engine.dialect.name == "postgresql"
+    real_apply = mutations.TYPES["sale.record"]
+
+    def paced(ctx, op, payload):
+        if str(ctx.device.id) == first.client_id and not first_inside.is_set():
+            first_inside.set()
+            # Hold the first push (its version read, nothing committed) until the second is
+            # inside too, or is seen waiting for the lock (SQLite: its mutex, no telling).
+            deadline = time.monotonic() + (5 if postgresql else 1)
+            while not second_inside.wait(0.05) and time.monotonic() < deadline:
+                if postgresql and _someone_waits_for_a_row_lock():
+                    break
+        elif str(ctx.device.id) == second.client_id and not second_inside.is_set():
+            second_inside.set()
+            assert pulled.wait(20)  # the reader pulls before this push commits
+        return real_apply.apply(ctx, op, payload)
+
+    monkeypatch.setitem(mutations.TYPES, "sale.record", real_apply._replace(apply=paced))
+    answers = {}
+
+    def push_first():
+        answers["first"] = first.push(clients[0], first.outbox[1:])
+        first_done.set()
+
+    def push_second():
+        assert first_inside.wait(10)
+        answers["second"] = second.push(clients[1], second.outbox[1:])
+
+    def read_between():
+        try:
+            assert first_done.wait(20) and second_inside.wait(20)
+            answers["between"] = reader.pull(clients[2], cookie=known["cookie"])
+        finally:
+            pulled.set()
+
+    run_threads(app, push_first, push_second, read_between)
+    versions = [answers[name].json["version"] for name in ("first", "second")]
+    assert all(answers[name].status_code == 200 for name in ("first", "second"))
+    assert versions == [known["cookie"] + 1, known["cookie"] + 2]
+    assert fresh(ArtisanProfile, s.artisan_id).version == known["cookie"] + 2
+    between = answers["between"].json
+    assert between["cookie"] == versions[0]
+    apply_patch(state, between["patch"])
+    after = reader.pull(clients[2], cookie=between["cookie"]).json
+    assert after["cookie"] == versions[1]
+    apply_patch(state, after["patch"])
+    whole = apply_patch({}, reader.pull(clients[2]).json["patch"])
+    assert state == whole
+    assert len([key for key in whole if key.startswith("sale/")]) == 8
+    assert server_summary(s.artisan_id).sales == 8

@@ -1,5 +1,6 @@
 """Fault injection: 20 phones replay random slices of their outboxes through a network that
-answers 503, resets connections, cuts requests and loses answers after the commit.
+answers 503, resets connections, cuts requests and loses answers after the commit, to a server
+that itself fails some pushes in the middle of their transaction (503 after a rollback).
 
 At the end every sale is on the server exactly once, every stock level equals what the phones'
 history says (and the sum of its movements), and every voided sale is voided exactly once.
@@ -18,8 +19,9 @@ from sqlalchemy import func, select
 from marche import reports
 from marche.extensions import db
 from marche.models import Device, MovementKind, MutationStatus, Sale, StockMovement, SyncOp
+from marche.sync import push
 
-from .sync_faults import FaultyProxy, http_post, login_cookie, serve
+from .sync_faults import FaultyProxy, ServerFaults, http_post, login_cookie, serve
 from .sync_helpers import PIN, Phone, apply_patch, fresh, shop
 
 MUTATIONS = int(os.environ.get("MARCHE_SYNC_FAULT_MUTATIONS", "10000"))
@@ -74,6 +76,11 @@ def _one(phone, s, rng, model, sales_of_artisan) -> None:
         phone.add("stock.adjust", {"stall_id": s.stall_id, "product_id": product,
                                    "kind": "restock", "quantity": quantity})
         model.stock[(s.stall_id, product)] += quantity
+    elif roll < 0.153 and (own := [m for m in phone.outbox if m["id"] in model.good_sales]):
+        # A till that re-queued one of its sales under a new id: the line ids are taken, so
+        # the copy is refused, and the server does that batch again one mutation at a time.
+        phone.add("sale.record", rng.choice(own)["payload"])
+        model.bad += 1
     else:
         items = [(rng.randrange(len(s.products)), rng.randint(1, 3))
                  for _ in range(rng.randint(1, 3))]
@@ -115,8 +122,13 @@ def drive(proxy_port: int, phone: Phone, cookie: str, rng: random.Random, figure
         figures.add(requests=1, mutations_sent=len(batch))
         answer = http_post(proxy_port, "/api/v1/sync/push", phone.body(batch), cookie)
         if answer is None or answer[0] in (502, 503, 400):
-            figures.add(retries=1, **{"failed_" + ("network" if answer is None
-                                                   else str(answer[0])): 1})
+            if answer is None:
+                failure = "network"
+            elif answer[0] == 503:  # the proxy's 503 is empty; the server's says so in JSON
+                failure = "503_server" if answer[1].get("code") == 503 else "503_proxy"
+            else:
+                failure = str(answer[0])
+            figures.add(retries=1, **{"failed_" + failure: 1})
             time.sleep(rng.uniform(0, 0.003))
             continue
         status, body = answer
@@ -133,7 +145,20 @@ def drive(proxy_port: int, phone: Phone, cookie: str, rng: random.Random, figure
                 figures.add(pulls=1)
 
 
-def test_every_sale_once_through_a_faulty_network(app, make, capsys):
+def count_careful_pushes(monkeypatch) -> Counter:
+    """Count the pushes the server does again one mutation at a time (``careful``)."""
+    counts: Counter = Counter()
+    real = push._push
+
+    def counted(*args):
+        counts["careful"] += bool(args[-1])
+        return real(*args)
+
+    monkeypatch.setattr(push, "_push", counted)
+    return counts
+
+
+def test_every_sale_once_through_a_faulty_network(app, make, capsys, monkeypatch):
     rng = random.Random(int(os.environ.get("MARCHE_SYNC_FAULT_SEED", "20260614")))
     cohort = make.cohort()
     market = make.market(cohort)
@@ -143,6 +168,9 @@ def test_every_sale_once_through_a_faulty_network(app, make, capsys):
     model = Model()
     phones = make_outboxes(shops, rng, model)
     figures = Figures()
+    server_faults = ServerFaults(seed=rng.randint(0, 10**6))
+    server_faults.install(monkeypatch)
+    careful = count_careful_pushes(monkeypatch)
     started = time.monotonic()
     with serve(app) as port, FaultyProxy(port, seed=rng.randint(0, 10**6)) as proxy:
         cookies = {s.user.login: login_cookie(port, s.user.login, PIN) for s in shops}
@@ -167,6 +195,14 @@ def test_every_sale_once_through_a_faulty_network(app, make, capsys):
         fates = dict(proxy.fates)
     elapsed = time.monotonic() - started
     db.session.expire_all()
+    counts = figures.counts
+    # Every kind of fault happened, or this test proves nothing about it.
+    assert proxy.dropped_after_commit > 0  # committed, the answer lost
+    assert fates.get("reset", 0) > 0 and fates.get("cut", 0) > 0
+    assert counts["failed_503_proxy"] > 0
+    assert server_faults.injected > 0 and counts["failed_503_server"] > 0
+    assert counts["gaps_409"] > 0 and counts["duplicates_absorbed"] > 0
+    assert careful["careful"] > 0
 
     # Every phone's mutations are confirmed.
     for _s, phone in phones:
@@ -217,14 +253,18 @@ def test_every_sale_once_through_a_faulty_network(app, make, capsys):
         server = reports.summarize(s for s in sales if s.artisan_id == artisan)
         assert server == reports.summarize(expected_sales[artisan])
 
-    counts = figures.counts
     with capsys.disabled():
         print(f"\nfault injection on {db.engine.dialect.name}: {len(phones)} phones, "
               f"{sum(len(p.outbox) for _, p in phones)} mutations recorded, "
               f"{counts['mutations_sent']} sent in {counts['requests']} requests, "
               f"{counts['retries']} retries (network {counts['failed_network']}, "
-              f"503 {counts['failed_503']}, 400 {counts['failed_400']}), "
+              f"503 from the proxy {counts['failed_503_proxy']}, "
+              f"503 from the server {counts['failed_503_server']}, "
+              f"400 {counts['failed_400']}), "
               f"{counts['duplicates_absorbed']} duplicates absorbed, {counts['gaps_409']} 409s, "
-              f"{counts['pulls']} pulls; proxy fates {fates}; "
+              f"{counts['pulls']} pulls; proxy fates {fates}, "
+              f"{proxy.dropped_after_commit} push answers dropped after the commit; "
+              f"{server_faults.injected} server faults injected mid-push, "
+              f"{careful['careful']} pushes done one mutation at a time; "
               f"{len(sales)} sales on the server ({len(model.voided)} voided), "
               f"{rejected} rejected; {elapsed:.1f} s")

@@ -241,3 +241,28 @@ def test_garbage_pull_bodies_get_a_clear_answer_never_a_500(client, make):
     assert client.post("/api/v1/sync/pull", data="{", content_type="application/json"
                        ).status_code == 400
     assert client.post("/api/v1/sync/pull", data="client_id=1").status_code == 415
+
+
+def test_a_refusal_kept_under_a_new_id_is_pulled_under_the_phones_id(client, make, app):
+    """The phone's id was taken by another artisan's row: the server keeps the refusal under an
+    id of its own, but the phone matches its outbox by the id it made, in push and pull alike."""
+    mine = shop(make, login_name="awa")
+    theirs = shop(make, login_name="bilal")
+    their_client = app.test_client()
+    login(their_client, theirs.user)
+    their_phone = Phone()
+    taken = their_phone.sale(theirs)
+    their_phone.push(their_client)
+    login(client, mine.user)
+    phone = Phone()
+    phone.sale(mine)
+    phone.push(client)
+    before = phone.pull(client).json["cookie"]
+    phone.add("sale.record", Phone().sale(mine)["payload"], mutation_id=taken["id"])
+    [pushed] = phone.push(client, phone.outbox[1:]).json["results"]
+    assert pushed["id"] == taken["id"] and pushed["status"] == "rejected"
+    for cookie in (None, before):  # the whole state, and a patch
+        state = state_of(phone.pull(client, cookie=cookie))
+        [rejected] = [v for k, v in state.items() if k.startswith("rejected/")]
+        assert rejected["id"] == taken["id"]
+        assert rejected["seq"] == 2 and rejected["reason"] == pushed["reason"]

@@ -391,3 +391,40 @@ def test_the_stored_mutation_keeps_the_phone_times_and_the_reception_time(client
     op = db.session.execute(db.select(SyncOp)).scalar_one()
     assert op.occurred_at.isoformat() == "2026-06-14T08:31:58+00:00"
     assert op.received_at is not None and op.sent_at is not None
+
+
+def test_a_void_of_a_sale_already_refused_is_refused_not_left_waiting(client, make, app):
+    mine = shop(make, login_name="awa")
+    theirs = shop(make, login_name="bilal")
+    login(client, mine.user)
+    seller, canceller = Phone(), Phone()
+    # Refused for its totals, in an earlier push; in the same batch as its void.
+    earlier = seller.sale(mine, split=[("cash", 1)])
+    seller.push(client)
+    same_batch = seller.sale(mine, split=[("cash", 1)])
+    seller.void(same_batch["id"])
+    # Refused because the database has its line ids already (the careful path).
+    stored = seller.sale(mine)
+    seller.push(client, seller.outbox[1:4])
+    reused = seller.add("sale.record", stored["payload"])
+    # Refused because another artisan's row has its id: kept under an id of the server's.
+    their_client = app.test_client()
+    login(their_client, theirs.user)
+    their_phone = Phone()
+    taken = their_phone.sale(theirs)
+    their_phone.push(their_client)
+    seller.add("sale.record", Phone().sale(mine)["payload"], mutation_id=taken["id"])
+    assert statuses(seller.push(client, seller.outbox[4:])) == ["rejected", "rejected"]
+    for sale in (earlier, reused, taken):
+        canceller.void(sale["id"])
+    response = canceller.push(client)
+    assert statuses(response) == ["rejected"] * 3
+    assert {r["reason"] for r in response.json["results"]} == {
+        "The sale this cancels was refused."}
+    voids = [op for op in ops_of(mine.artisan_id) if op.type == "sale.void"]
+    assert len(voids) == 4
+    assert all(op.status == MutationStatus.REJECTED for op in voids)
+    assert all(op.reason == "The sale this cancels was refused." for op in voids)
+    assert not fresh(Sale, taken["id"]).voided
+    # A void whose sale simply has not come yet still waits.
+    assert statuses(canceller.push(client, [canceller.void(new_id())])) == ["waiting"]

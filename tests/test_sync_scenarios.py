@@ -502,3 +502,66 @@ def test_a_retry_of_a_mutation_kept_under_a_new_id_is_still_a_duplicate(client, 
     assert statuses(phone.push(client)) == ["rejected"]
     again = phone.push(client)
     assert again.status_code == 200 and statuses(again) == ["duplicate"]
+
+
+def test_a_refused_mutation_sent_again_under_a_new_seq_is_answered_refused(client, make):
+    """A till that re-queued a refused sale under a new number must hear it is refused, with
+    the reason, not "duplicate" (it would show the sale as on the server)."""
+    s = shop(make)
+    login(client, s.user)
+    phone = Phone()
+    bad = phone.sale(s, split=[("cash", 1)])  # never adds up
+    canceller = Phone()
+    waiting = canceller.void(new_id())  # its sale never came
+    good = phone.sale(s)
+    [first, _] = phone.push(client).json["results"]
+    canceller.push(client)
+    phone.add("sale.record", bad["payload"], mutation_id=bad["id"])
+    phone.add("sale.record", good["payload"], mutation_id=good["id"])
+    canceller.add("sale.void", waiting["payload"], mutation_id=waiting["id"])
+    client.get("/lang/fr")
+    again = phone.push(client, phone.outbox[2:])
+    assert again.status_code == 200 and again.json["last_seq"] == 4
+    refused, applied = again.json["results"]
+    assert (refused["id"], refused["status"], refused["reason"]) == (
+        bad["id"], "rejected", first["reason"])
+    assert refused["message"] not in ("", refused["reason"])  # said in French
+    assert applied == {"id": good["id"], "status": "duplicate"}
+    assert canceller.push(client, canceller.outbox[1:]).json["results"] == [
+        {"id": waiting["id"], "status": "waiting"}]
+    assert server_summary(s.artisan_id).sales == 1
+    # The same id twice in one batch: the second is answered as the first was.
+    twice = Phone()
+    twice.add("sale.record", bad["payload"], mutation_id=new_id())
+    twice.add("sale.record", bad["payload"], mutation_id=twice.outbox[0]["id"])
+    assert [r["status"] for r in twice.push(client).json["results"]] == ["rejected", "rejected"]
+
+
+def test_a_void_before_its_sale_in_a_batch_done_one_at_a_time_is_applied(client, make):
+    """A batch the database refuses is done again one mutation at a time, each written in a
+    savepoint: a void written waiting there must still be marked applied (or refused) when its
+    sale comes later in the same batch."""
+    s = shop(make)
+    login(client, s.user)
+    phone = Phone()
+    phone.add("stall.open", {"stall_id": s.stall_id, "stock": [
+        {"product_id": s.products[0], "quantity": 5}]})
+    stored = phone.sale(s)
+    phone.push(client)
+    phone.add("sale.record", stored["payload"])  # its line ids are taken: one at a time
+    sale = Phone().sale(s, items=[(0, 2)])
+    phone.void(sale["id"])
+    phone.add("sale.record", sale["payload"], mutation_id=sale["id"])
+    bad = Phone().sale(s, split=[("cash", 1)])
+    phone.void(bad["id"])
+    phone.add("sale.record", bad["payload"], mutation_id=bad["id"])
+    response = phone.push(client, phone.outbox[2:])
+    assert statuses(response) == ["rejected", "waiting", "applied", "waiting", "rejected"]
+    assert fresh(Sale, sale["id"]).voided
+    assert stock_level(s.stall_id, s.products[0]) == 4
+    void, refused_void = (fresh(SyncOp, m["id"]) for m in (phone.outbox[3], phone.outbox[5]))
+    assert void.status == MutationStatus.APPLIED
+    assert (refused_void.status, refused_void.reason) == (
+        MutationStatus.REJECTED, "The sale this cancels was refused.")
+    assert not ops_of(s.artisan_id, MutationStatus.WAITING)
+    assert server_summary(s.artisan_id).sales == 1

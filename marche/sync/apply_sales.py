@@ -68,6 +68,10 @@ def refuse_waiting_voids(ctx: PushContext, sale_id) -> None:
 def void(ctx: PushContext, op: Op, payload: dict) -> list[str]:
     """Mark the sale voided and put its items back in stock; before its sale, wait for it."""
     sale = ctx.sale(payload["sale_id"])
+    if sale is None or sale.get("artisan_id") != ctx.artisan_id:
+        # A sale refused already will never come: waiting for it would be for ever.
+        if ctx.refused_sale(payload["sale_id"]):
+            raise Rejected(reasons.SALE_REFUSED, {"sale_id": str(payload["sale_id"])})
     if sale is None:
         op.status = MutationStatus.WAITING
         ctx.add_waiting(payload["sale_id"], op)

@@ -51,7 +51,7 @@ class Op:
     reason: str | None = None
     reason_detail: dict | None = None
     clock_flagged: bool = False
-    stored: bool = False  # already a row (a waiting void): updated, not inserted
+    stored: bool = False  # already a row (a waiting void, or written earlier): updated
 
     @classmethod
     def from_row(cls, row: SyncOp) -> Op:
@@ -115,6 +115,10 @@ class PushContext:
             db.session.execute(update(SyncOp.__table__).where(SyncOp.id == op.id).values(
                 status=op.status, stall_id=op.stall_id, reason=op.reason,
                 reason_detail=op.reason_detail, version=self.version))
+        # An op written here is a row from now on: one mutation at a time (in savepoints), a
+        # void written waiting may be applied by a later sale of the batch, and must be updated.
+        for op in self._rows.get(SyncOp.__table__, ()):
+            op.stored = True
         self.discard()
 
     def discard(self) -> None:
@@ -176,6 +180,23 @@ class PushContext:
         lines = [{"product_id": line.product_id, "quantity": line.quantity}
                  for line in stored.lines]
         return SaleRef(None, lines, stored)
+
+    def refused_sale(self, sale_id: uuid.UUID) -> bool:
+        """Say whether the artisan's ``sale.record`` of this id was refused (in this batch or
+        before), kept under the phone's id or, when that was taken, under one of ours."""
+        def names(op_id, detail) -> bool:
+            return op_id == sale_id or (isinstance(detail, dict)
+                                        and detail.get("mutation_id") == str(sale_id))
+
+        if any(op.type == "sale.record" and op.status == MutationStatus.REJECTED
+               and names(op.id, op.reason_detail) for op in self.pending_ops()):
+            return True
+        return db.session.execute(select(SyncOp.id).where(
+            SyncOp.artisan_id == self.artisan_id, SyncOp.type == "sale.record",
+            SyncOp.status == MutationStatus.REJECTED,
+            (SyncOp.id == sale_id)
+            | (SyncOp.reason_detail["mutation_id"].as_string() == str(sale_id))).limit(1)
+        ).first() is not None
 
     # -- stock ---------------------------------------------------------------------------------
 

@@ -30,7 +30,11 @@ class StallHealth:
 
     @property
     def worst_skew(self) -> int | None:
-        skews = [op.clock_skew_seconds for op in self.flagged if op.clock_skew_seconds]
+        """How far off the worst phone clock was when sending; None if none was (the changes
+        were flagged for a time they carry that cannot be true)."""
+        limit = clock_skew_limit()
+        skews = [op.clock_skew_seconds for op in self.flagged
+                 if op.clock_skew_seconds is not None and abs(op.clock_skew_seconds) > limit]
         return max(skews, key=abs) if skews else None
 
     @property

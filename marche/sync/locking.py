@@ -21,6 +21,9 @@ from ..models import ArtisanProfile, Device, utcnow
 # How long a push waits for another push's lock before answering 503 (PostgreSQL; SQLite
 # waits its busy_timeout, set in extensions.py).
 LOCK_TIMEOUT = "5s"
+# A write that must not wait (a pull noting its time) takes row locks with NOWAIT; this bounds
+# the one wait NOWAIT cannot refuse: inserting a client row another push is inserting too.
+NO_WAIT_LOCK_TIMEOUT = "10ms"
 # SQLite has one writer at a time; its busy handler polls with growing sleeps, so threads of
 # one process queue on a mutex instead (fair and prompt). Other processes still wait on
 # SQLite's busy_timeout.
@@ -34,10 +37,11 @@ def dialect(session: Session) -> str:
 
 
 @contextlib.contextmanager
-def writing(session: Session):
+def writing(session: Session, wait: bool = True):
     """Hold this process's SQLite write mutex around a write transaction (no-op elsewhere).
 
-    A push waits at most ``MUTEX_TIMEOUT`` seconds, then fails like a busy database (503).
+    A push waits at most ``MUTEX_TIMEOUT`` seconds, then fails like a busy database (503);
+    with ``wait=False`` a mutex already held fails at once.
     """
     bind = session.get_bind()
     if bind.dialect.name != "sqlite":
@@ -48,7 +52,8 @@ def writing(session: Session):
     # Give the pooled connection back while waiting: a waiter holding one could starve the
     # holder of the mutex of a connection.
     session.rollback()
-    if not mutex.acquire(timeout=MUTEX_TIMEOUT):
+    acquired = mutex.acquire(timeout=MUTEX_TIMEOUT) if wait else mutex.acquire(blocking=False)
+    if not acquired:
         raise exc.OperationalError("BEGIN IMMEDIATE", {}, TimeoutError("write mutex busy"))
     try:
         yield
@@ -57,14 +62,27 @@ def writing(session: Session):
         mutex.release()
 
 
-def begin_write(session: Session) -> None:
-    """Start the push's transaction, holding the write lock on SQLite from the first statement."""
+def begin_write(session: Session, wait: bool = True) -> None:
+    """Start the push's transaction, holding the write lock on SQLite from the first statement.
+
+    With ``wait=False``, a database another transaction is writing (SQLite) fails at once
+    instead of waiting its busy timeout, and lock waits on PostgreSQL are cut short.
+    """
     session.rollback()  # whatever the request read before (the logged-in user) is let go
     connection = session.connection()
     if connection.dialect.name == "sqlite":
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        if wait:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+            return
+        busy_timeout = int(connection.exec_driver_sql("PRAGMA busy_timeout").scalar())
+        connection.exec_driver_sql("PRAGMA busy_timeout = 0")
+        try:
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+        finally:
+            connection.exec_driver_sql(f"PRAGMA busy_timeout = {busy_timeout}")
     elif connection.dialect.name == "postgresql":
-        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{LOCK_TIMEOUT}'")
+        timeout = LOCK_TIMEOUT if wait else NO_WAIT_LOCK_TIMEOUT
+        connection.exec_driver_sql(f"SET LOCAL lock_timeout = '{timeout}'")
 
 
 def begin_snapshot(session: Session) -> None:
@@ -76,20 +94,29 @@ def begin_snapshot(session: Session) -> None:
         session.connection().exec_driver_sql("BEGIN")
 
 
-def lock_device(session: Session, client_id: uuid.UUID, artisan_id: int) -> Device:
+def lock_device(session: Session, client_id: uuid.UUID, artisan_id: int,
+                wait: bool = True) -> Device:
     """Return the client's row, created if new (race-safe), locked until the commit.
 
-    The row may belong to another artisan: the caller checks ``artisan_id``.
+    The row may belong to another artisan: the caller checks ``artisan_id``. With
+    ``wait=False`` a row another transaction holds is not waited for (``NOWAIT``): the
+    database's "lock not available", an ``OperationalError``, comes at once.
     """
     table = Device.__table__
+    locked = (select(Device).where(Device.id == client_id)
+              .with_for_update(key_share=True, nowait=not wait)
+              .execution_options(populate_existing=True))
+    if not wait:
+        # Look first: inserting over a row a push is updating would wait for that push.
+        device = session.execute(locked).scalar_one_or_none()
+        if device is not None:
+            return device
     insert = postgresql.insert if dialect(session) == "postgresql" else sqlite.insert
     now = utcnow()
     session.execute(insert(table).values(
         id=client_id, artisan_id=artisan_id, last_seq=0, app_version="", user_agent="",
         created_at=now).on_conflict_do_nothing(index_elements=[table.c.id]))
-    return session.execute(
-        select(Device).where(Device.id == client_id).with_for_update(key_share=True)
-        .execution_options(populate_existing=True)).scalar_one()
+    return session.execute(locked).scalar_one()
 
 
 def lock_profile(session: Session, artisan_id: int) -> ArtisanProfile:

@@ -7,6 +7,7 @@ never refused. Error messages are English message ids, translated when they are 
 
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
 
+from .. import reports
 from ..models import PaymentMethod
 from ..schemas import Text
 from .reasons import _l
@@ -95,7 +96,7 @@ class SaleRecordSchema(Payload):
             raise ValidationError(_l("Two lines have the same id."), "lines")
         if len({payment["payment_id"] for payment in payments}) != len(payments):
             raise ValidationError(_l("Two payments have the same id."), "payments")
-        if sum(line["quantity"] * line["unit_price_cents"] for line in lines) > MAX_SALE_CENTS:
+        if reports.sale_total_cents(lines) > MAX_SALE_CENTS:
             raise ValidationError(_l("This sale is too big."), "lines")
 
 

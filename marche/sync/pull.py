@@ -165,11 +165,15 @@ def since(artisan_id: int, cookie: int) -> list[dict]:
 
 
 def _note_pull(artisan_id: int, client_id, now: dt.datetime) -> None:
-    """Record when this phone last pulled (the coach sees it); skipped if the row is busy."""
+    """Record when this phone last pulled (the coach sees it); skipped if the row is busy.
+
+    A pull never waits on a push (the phone's own push may hold the row for seconds): every
+    lock is asked for without waiting, and a refusal only skips the note.
+    """
     try:
-        with locking.writing(db.session):
-            locking.begin_write(db.session)
-            device = locking.lock_device(db.session, client_id, artisan_id)
+        with locking.writing(db.session, wait=False):
+            locking.begin_write(db.session, wait=False)
+            device = locking.lock_device(db.session, client_id, artisan_id, wait=False)
             if device.artisan_id == artisan_id:
                 device.last_pull_at = now
             db.session.commit()

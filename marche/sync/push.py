@@ -3,11 +3,13 @@
 For each mutation, in order (design/sync.md): a ``seq`` already passed is a duplicate (if it
 names the mutation stored under that number, or one stored anyway; a number reused for another
 mutation stops the batch with 409 ``client_reset``: the phone counts from an older copy of
-itself, and re-sends under a new client id); a ``seq``
-beyond the next one stops the batch (409, the phone re-sends from ``last_seq``); anything else
-is applied, or stored as rejected with its reason. Either way ``last_seq`` moves on, so a bad
-mutation never blocks the ones behind it. A passing fault (database busy, lock timeout,
-serialization failure) rolls everything back and answers 503: nothing moved, the phone retries.
+itself, and re-sends under a new client id); a ``seq`` beyond the next one stops the batch
+(409, the phone re-sends from ``last_seq``); anything else is applied, or stored as rejected
+with its reason (an id the server already holds, sent again under a new number, is answered as
+it stands: ``duplicate``, ``waiting``, or ``rejected`` with its reason). Either way
+``last_seq`` moves on, so a bad mutation never blocks the ones behind it. A passing fault
+(database busy, lock timeout, serialization failure) rolls everything back and answers 503:
+nothing moved, the phone retries.
 
 The batch's rows are written together at the end. If the database refuses them (an id the phone
 made that someone else's row already has, a value out of a column's range, a text it cannot
@@ -34,7 +36,7 @@ from . import apply_sales, clock_skew_limit, locking, reasons
 from .context import Op, PushContext, uuid_or_none
 from .mutations import TYPES
 from .reasons import Rejected
-from .schemas import push_request_schema
+from .schemas import plausible, push_request_schema
 
 
 def refused_by_database(error: Exception) -> bool:
@@ -122,9 +124,16 @@ def _run(ctx: PushContext, mutations: list[dict], envelope: dict,
          careful: bool) -> tuple[list[dict], str | None]:
     """Apply the batch; return the results and why it stopped early ("gap", "reused") if so."""
     device = ctx.device
-    # Who already owns each id: a mutation stored under another seq (or client) is not redone.
-    owners = dict(db.session.execute(select(SyncOp.id, SyncOp.artisan_id).where(
-        SyncOp.id.in_([m["id"] for m in mutations]))).all()) if mutations else {}
+    # Who already owns each id: a mutation stored under another seq (or client) is not redone;
+    # the artisan's own are answered as they stand (``fates``).
+    owners, fates = {}, {}
+    if mutations:
+        for op_id, artisan_id, status, reason in db.session.execute(
+                select(SyncOp.id, SyncOp.artisan_id, SyncOp.status, SyncOp.reason).where(
+                    SyncOp.id.in_([m["id"] for m in mutations]))):
+            owners[op_id] = artisan_id
+            if artisan_id == ctx.artisan_id:
+                fates[op_id] = _fate(op_id, status, reason)
     # What this client's past numbers hold, to tell a retry from a number used twice.
     held: dict[int, set] = {}
     past = [m["seq"] for m in mutations if m["seq"] <= device.last_seq]
@@ -149,7 +158,8 @@ def _run(ctx: PushContext, mutations: list[dict], envelope: dict,
             return results, "gap"
         owner = owners.get(mutation["id"])
         if owner == ctx.artisan_id:
-            result = {"id": str(mutation["id"]), "status": "duplicate"}
+            # Sent again under a new number: said as it stands (a refusal stays a refusal).
+            result = fates.get(mutation["id"]) or _fate(mutation["id"], MutationStatus.APPLIED)
         elif owner is not None:
             result = _reject(ctx, mutation, envelope, reasons.ID_TAKEN,
                              {"mutation_id": str(mutation["id"])}, new_id=True)
@@ -158,16 +168,29 @@ def _run(ctx: PushContext, mutations: list[dict], envelope: dict,
         else:
             result = _apply(ctx, mutation, envelope)
         owners[mutation["id"]] = ctx.artisan_id
+        kept = result["status"] if result["status"] in ("rejected", "waiting") else "applied"
+        fates[mutation["id"]] = _fate(mutation["id"], MutationStatus(kept), result.get("reason"))
         held[seq] = {mutation["id"]}
         results.append(result)
         device.last_seq = seq
     return results, None
 
 
+def _fate(mutation_id, status: MutationStatus, reason: str | None = None) -> dict:
+    """The answer for a mutation the server already holds, as it stands now."""
+    if status == MutationStatus.REJECTED:
+        return {"id": str(mutation_id), "status": "rejected", "reason": reason,
+                "message": gettext(reason) if reason else ""}
+    if status == MutationStatus.WAITING:
+        return {"id": str(mutation_id), "status": "waiting"}
+    return {"id": str(mutation_id), "status": "duplicate"}
+
+
 def _new_op(mutation: dict, envelope: dict, status: MutationStatus) -> Op:
     return Op(id=mutation["id"], seq=mutation["seq"], type=mutation["type"][:40],
               payload=_storable(mutation["payload"]), occurred_at=mutation["occurred_at"],
-              status=status, clock_flagged=envelope["flagged"],
+              status=status,
+              clock_flagged=envelope["flagged"] or not plausible(mutation["occurred_at"]),
               envelope={key: envelope[key] for key in (
                   "device_id", "artisan_id", "sent_at", "received_at", "clock_skew_seconds",
                   "app_version")})
@@ -191,7 +214,7 @@ def _apply(ctx: PushContext, mutation: dict, envelope: dict) -> dict:
     ctx.add_op(op)
     ctx.changed = True
     flags = {flag for flag in flags if flag != "waiting"}
-    if envelope["flagged"]:
+    if op.clock_flagged:
         flags.add("clock")
     result = {"id": str(op.id),
               "status": "waiting" if op.status == MutationStatus.WAITING else "applied"}

@@ -30,11 +30,22 @@ class Lenient(Schema):
         unknown = EXCLUDE
 
 
+# No market day is held outside these years: a phone time outside them is a clock fault.
+PLAUSIBLE_YEARS = (2000, 2100)
+
+
+def plausible(moment: dt.datetime | None) -> bool:
+    """Say whether a phone time can be true (a missing one says nothing about the clock)."""
+    return moment is None or PLAUSIBLE_YEARS[0] <= moment.year <= PLAUSIBLE_YEARS[1]
+
+
 class PhoneTime(fields.String):
     """A time read from the phone's clock: ISO 8601; anything unreadable becomes ``None``.
 
     The phone's clock is a hint, never trusted (time orders nothing): a garbled time must not
-    keep a sale off the server.
+    keep a sale off the server. A readable time is kept as sent, whatever its year; one that
+    cannot be true (not ``plausible``: a clock reset to 1970, or in year 9999) flags the
+    mutation as sent from a phone with its clock off.
     """
 
     def _deserialize(self, value, attr, data, **kwargs):
@@ -99,7 +110,10 @@ class ResultSchema(Schema):
     id = fields.UUID(required=True)
     status = fields.String(required=True, validate=validate.OneOf(
         ["applied", "duplicate", "rejected", "waiting"]), metadata={
-        "description": "`waiting`: a void stored before its sale, applied when the sale comes."})
+        "description": "`waiting`: a void stored before its sale, applied when the sale comes. "
+                       "A mutation the server holds already, sent again under a new `seq`, is "
+                       "answered as it stands: `duplicate`, `waiting`, or `rejected` with its "
+                       "reason."})
     reason = fields.String(metadata={"description": "Why it was rejected (a message id)."})
     message = fields.String(metadata={"description": "The reason in the user's language."})
     flags = fields.List(fields.String(), metadata={

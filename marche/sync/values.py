@@ -6,6 +6,7 @@ from flask import url_for
 
 from ..models import Product, ProductConflict, Sale, Stall, SyncOp
 from ..qr import absolute_url
+from .context import uuid_or_none
 from .reasons import display
 
 
@@ -89,8 +90,14 @@ def stock_value(stall_id, product_id, quantity: int) -> dict:
 
 
 def rejected_value(op: SyncOp) -> dict:
+    """A refused mutation, under the id the phone made (its outbox is matched by it).
+
+    A refusal kept under an id of the server's (the phone's was taken by someone else's row)
+    names the phone's id in ``reason_detail.mutation_id``; the key stays the server's id.
+    """
+    kept_as = uuid_or_none((op.reason_detail or {}).get("mutation_id"))
     return {
-        "id": str(op.id), "seq": op.seq, "type": op.type, "reason": op.reason,
+        "id": str(kept_as or op.id), "seq": op.seq, "type": op.type, "reason": op.reason,
         "message": display(op.reason), "detail": op.reason_detail,
         "stall_id": str(op.stall_id) if op.stall_id else None,
         "device_id": str(op.device_id), "occurred_at": _iso(op.occurred_at),
