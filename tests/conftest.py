@@ -64,6 +64,16 @@ def database(request) -> str:
     return request.param
 
 
+def only_on(engine: str):
+    """Run a test on one engine only (a behaviour of that engine's own), not skip it elsewhere.
+
+    Without ``MARCHE_TEST_DATABASE_URL`` a PostgreSQL-only test says it did not run.
+    """
+    param = engine if engine in DATABASES else pytest.param(engine, marks=pytest.mark.skip(
+        reason="no PostgreSQL configured (MARCHE_TEST_DATABASE_URL)"))
+    return pytest.mark.parametrize("database", [param], indirect=True)
+
+
 @pytest.fixture
 def pg_options() -> str:
     """PostgreSQL settings of the app's sessions, as a server may have them ("timezone=…");

@@ -5,13 +5,13 @@ import random
 import threading
 import time
 
-import pytest
 from sqlalchemy import text
 
 from marche.extensions import db
 from marche.models import ArtisanProfile, Device
 from marche.sync import mutations, pull
 
+from .conftest import only_on
 from .sync_helpers import Phone, apply_patch, fresh, login, server_summary, shop
 
 
@@ -212,11 +212,10 @@ def test_a_pull_never_waits_on_a_push_of_the_same_phone(app, make, monkeypatch):
     assert fresh(Device, phone.client_id).last_pull_at is not None
 
 
+@only_on("sqlite")
 def test_a_pull_never_waits_on_another_process_writing_sqlite(app, make, database):
     """Another process (a second server worker) holds SQLite's write lock: the pull answers at
     once instead of waiting the 5 s busy timeout, and skips noting when it pulled."""
-    if database != "sqlite":
-        pytest.skip("SQLite's file lock")
     import sqlite3
 
     s = shop(make)
