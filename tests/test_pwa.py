@@ -189,3 +189,22 @@ def test_only_the_artisan_gets_their_own_till(client, stage, who):
         page = response.get_data(as_text=True)
         assert f'"db": "marche-u{stage.bilal}"' in page
         assert f"marche-u{stage.awa}" not in page
+
+
+def _links(page: str) -> dict[str, str]:
+    return {rel: href for rel, href in re.findall(r'<link rel="(stylesheet|icon)" href="([^"]+)"',
+                                                  page)}
+
+
+def test_every_page_links_the_sheet_and_icon_the_worker_keeps(app, client, stage):
+    """A URL without its version is not in the worker's cache: it would wait for the network."""
+    kept = set(_sw_config(client.get("/sw.js").get_data(as_text=True))["static"])
+    pages = {"log-in": client.get("/auth/pin"), "offline": client.get("/offline"),
+             "public": client.get(f"/s/{stage.awa_slug}")}
+    log_in(client, "awa")
+    pages |= {"today": client.get("/stall/"), "till": client.get("/stall/till")}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        links = _links(response.get_data(as_text=True))
+        assert set(links) == {"stylesheet", "icon"}, name
+        assert links["stylesheet"] in kept and links["icon"] in kept, (name, links)
