@@ -27,8 +27,10 @@ const CACHE = {
 const EXPECTED = new Set(Object.values(CACHE));
 const NAVIGATION_TIMEOUT_MS = 3000;
 const SYNC_TAG = "marche-sync";
-const MAX_PUSH = 500;
-const KEEP_CONFIRMED_MS = 30 * 24 * 3600 * 1000;
+
+// The outbox's bookkeeping, the same file the pages import (self.MarcheOutbox).
+if (CONFIG.outbox_rules) importScripts(CONFIG.outbox_rules);
+const RULES = self.MarcheOutbox;
 
 // ---------------------------------------------------------------- install, activate, messages
 
@@ -213,8 +215,9 @@ async function cacheFirst(request, cacheName) {
 // ---------------------------------------------------------------- background sync
 // The pages send the outbox themselves (static/js/sync.js); this only runs when the browser
 // wakes the worker after the network came back, maybe with no page open. It reads the same
-// IndexedDB stores ("meta", "outbox"; see static/js/idb.js), under the same lock, so there is
-// one sender at a time; it pushes and confirms, and leaves the pull to the next page.
+// IndexedDB stores ("meta", "outbox"; see static/js/idb.js) with the same rules
+// (static/js/outbox_rules.js), under the same lock, so there is one sender at a time; it pushes
+// and confirms, and leaves the pull to the next page.
 
 self.addEventListener("sync", (event) => {
   if (event.tag === SYNC_TAG) event.waitUntil(pushEveryOutbox());
@@ -263,17 +266,12 @@ async function pushOutbox(name) {
     for (let round = 0; round < 20; round += 1) {
       const read = db.transaction(["meta", "outbox"], "readonly");
       const clientId = ((await idbRequest(read.objectStore("meta").get("client_id"))) || {}).value;
-      const confirmed = ((await idbRequest(read.objectStore("meta").get("confirmed"))) || {}).value || 0;
-      const rows = await idbRequest(read.objectStore("outbox")
-        .getAll(IDBKeyRange.lowerBound(confirmed, true), MAX_PUSH));
+      const {rows} = await RULES.unconfirmedIn(read, RULES.MAX_PUSH);
       if (!clientId || !rows.length) return;
       const response = await fetch(CONFIG.push_url, {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "Accept": "application/json"},
-        body: JSON.stringify({
-          client_id: clientId, sent_at: new Date().toISOString(), app_version: VERSION,
-          mutations: rows.map(({seq, id, type, occurred_at, payload}) => (
-            {seq, id, type, occurred_at, payload}))}),
+        body: JSON.stringify(RULES.pushBody(clientId, rows, CONFIG.app_version)),
       });
       if (response.status === 401 || response.status === 403) return;  // log in again first
       if (response.status !== 200 && response.status !== 409) throw new Error(`push ${response.status}`);
@@ -282,7 +280,7 @@ async function pushOutbox(name) {
       // The phone numbers from an older copy of itself: the next page renumbers (sync.js).
       if (answer.client_reset === true) return;
       await confirmUpTo(db, answer.last_seq);
-      if (response.status === 200 && rows.length < MAX_PUSH) return;
+      if (response.status === 200 && rows.length < RULES.MAX_PUSH) return;
     }
   } finally {
     db.close();
@@ -290,19 +288,14 @@ async function pushOutbox(name) {
 }
 
 async function confirmUpTo(db, lastSeq) {
-  // The same bookkeeping as static/js/outbox.js: confirmed rows are kept 30 days.
   const write = db.transaction(["meta", "outbox"], "readwrite", {durability: "strict"});
-  const meta = write.objectStore("meta");
-  const outbox = write.objectStore("outbox");
-  const now = Date.now();
-  meta.put({key: "confirmed", value: lastSeq});
-  const taken = ((await idbRequest(meta.get("seq"))) || {}).value || 0;
-  if (taken < lastSeq) meta.put({key: "seq", value: lastSeq});
-  const rows = await idbRequest(outbox.getAll());
-  for (const row of rows) {
-    if (row.seq <= lastSeq && !row.confirmed_at) outbox.put({...row, confirmed_at: now});
-    else if (row.seq > lastSeq && row.confirmed_at) outbox.put({...row, confirmed_at: null});
-    else if (row.confirmed_at && now - row.confirmed_at > KEEP_CONFIRMED_MS) outbox.delete(row.seq);
+  const done = idbDone(write);
+  try {
+    await RULES.confirmIn(write, lastSeq);
+  } catch (error) {
+    done.catch(() => {});
+    try { write.abort(); } catch (ignored) { /* already finished */ }
+    throw error;
   }
-  await idbDone(write);
+  await done;
 }

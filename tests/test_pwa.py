@@ -4,6 +4,7 @@ import io
 import json
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -37,6 +38,8 @@ def test_service_worker_is_served_uncached_at_the_root_with_its_version(app, cli
     config = _sw_config(body)
     assert config["version"].startswith(app.config["APP_VERSION"] + "-")
     assert "/stall/till" in config["pages"] and "/offline" in config["pages"]
+    assert 'importScripts(CONFIG.outbox_rules)' in body
+    assert config["outbox_rules"] in config["static"]
     assert config["htmx"] == {"url": app.config["HTMX_URL"], "integrity": app.config["HTMX_SRI"]}
     # Every file kept offline is named with its content's hash, and is really there.
     assert any(url.startswith("/static/js/till.js?v=") for url in config["static"])
@@ -208,3 +211,17 @@ def test_every_page_links_the_sheet_and_icon_the_worker_keeps(app, client, stage
         links = _links(response.get_data(as_text=True))
         assert set(links) == {"stylesheet", "icon"}, name
         assert links["stylesheet"] in kept and links["icon"] in kept, (name, links)
+
+
+def test_the_page_and_the_worker_send_one_app_version(app, client, stage):
+    log_in(client, "awa")
+    page = client.get("/stall/till").get_data(as_text=True)
+    config = json.loads(re.search(
+        r'<script type="application/json" id="phone-config">(.*?)</script>', page, re.S).group(1))
+    worker = _sw_config(client.get("/sw.js").get_data(as_text=True))
+    assert config["app_version"] == worker["app_version"] == worker["version"]
+    assert config["app_version"].startswith(app.config["APP_VERSION"] + "-")
+    # One place builds the push and confirms it, for the pages and the worker alike.
+    sw = (Path(__file__).resolve().parents[1] / "sw" / "sw.js").read_text()
+    assert "RULES.pushBody(" in sw and "RULES.confirmIn(" in sw and "RULES.unconfirmedIn(" in sw
+    assert "confirmed_at" not in sw and "app_version:" not in sw

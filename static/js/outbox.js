@@ -4,12 +4,14 @@
 // can never take the same number, and with durability "strict", so that when record() resolves
 // the change is on disk: only then does the screen say "Recorded ✓".
 // A change is confirmed when the server reports last_seq >= its seq; confirmed changes are kept
-// 30 more days (a server restored from a backup can get them again).
+// 30 more days (a server restored from a backup can get them again). That bookkeeping is in
+// outbox_rules.js, shared with the service worker.
 
 import {getMeta, putMeta, request, transact, uuid} from "./idb.js";
+import "./outbox_rules.js";
 
-export const KEEP_CONFIRMED_MS = 30 * 24 * 3600 * 1000;
-export const MAX_PUSH = 500;
+const RULES = self.MarcheOutbox;
+export const {MAX_PUSH, confirmIn, pushBody} = RULES;
 
 export function clientId(db) {
   return transact(db, ["meta"], "readwrite", async (tx) => {
@@ -43,34 +45,7 @@ export function record(db, type, payload, {id = null, stores = [], also = null} 
 
 // The changes the server does not have yet, oldest first, at most `limit`.
 export function unconfirmed(db, limit = MAX_PUSH) {
-  return transact(db, ["meta", "outbox"], "readonly", async (tx) => {
-    const confirmed = await getMeta(tx.objectStore("meta"), "confirmed", 0);
-    const rows = await request(tx.objectStore("outbox")
-      .getAll(IDBKeyRange.lowerBound(confirmed, true), limit));
-    return {confirmed, rows};
-  });
-}
-
-// Inside a readwrite transaction on meta + outbox: the server holds every change up to lastSeq.
-// It may say less than before (restored from a backup): those changes are sent again.
-export async function confirmIn(tx, lastSeq, {now = Date.now()} = {}) {
-  const meta = tx.objectStore("meta");
-  const outbox = tx.objectStore("outbox");
-  await putMeta(meta, "confirmed", lastSeq);
-  if ((await getMeta(meta, "seq", 0)) < lastSeq) {
-    // Never take a number the server already holds: it would be skipped as a duplicate.
-    await putMeta(meta, "seq", lastSeq);
-  }
-  if ((await getMeta(meta, "pulled", 0)) > lastSeq) await putMeta(meta, "pulled", lastSeq);
-  for (const row of await request(outbox.getAll())) {
-    if (row.seq <= lastSeq && !row.confirmed_at) {
-      outbox.put({...row, confirmed_at: now});
-    } else if (row.seq > lastSeq && row.confirmed_at) {
-      outbox.put({...row, confirmed_at: null});
-    } else if (row.confirmed_at && now - row.confirmed_at > KEEP_CONFIRMED_MS) {
-      outbox.delete(row.seq);
-    }
-  }
+  return transact(db, ["meta", "outbox"], "readonly", (tx) => RULES.unconfirmedIn(tx, limit));
 }
 
 // The server says this phone numbers from an older copy of itself (a restored backup): it
@@ -99,8 +74,4 @@ export function resetClient(db) {
 export function confirmUpTo(db, lastSeq) {
   return transact(db, ["meta", "outbox"], "readwrite", (tx) => confirmIn(tx, lastSeq),
     {durability: "strict"});
-}
-
-export function waitingCount(db) {
-  return unconfirmed(db, undefined).then(({rows}) => rows.length);
 }
