@@ -92,6 +92,7 @@ def sw_config() -> dict:
         "htmx": {"url": current_app.config["HTMX_URL"],
                  "integrity": current_app.config["HTMX_SRI"]},
         "push_url": url_for("api.sync_push"),
+        "session_url": url_for("api.current_session"),
     }
 
 

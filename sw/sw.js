@@ -9,7 +9,8 @@
  *   quiet moment (never with a basket in progress). Caches are named marche-<kind>-<version>;
  *   on activate only marche- caches of other versions are deleted. Sales are never in a cache:
  *   they live in IndexedDB, which a new version reads as it is.
- * - Background Sync: the outbox is sent even when no page is open (where the browser has it).
+ * - Background Sync: the outbox is sent even when no page is open (where the browser has it),
+ *   only the signed-in artisan's, with the outbox's rules of the pages (static/js/outbox_rules.js).
  *
  * The server writes the configuration below (version, file list, addresses) when serving it.
  */
@@ -218,26 +219,51 @@ async function cacheFirst(request, cacheName) {
 // IndexedDB stores ("meta", "outbox"; see static/js/idb.js) with the same rules
 // (static/js/outbox_rules.js), under the same lock, so there is one sender at a time; it pushes
 // and confirms, and leaves the pull to the next page.
+//
+// Only the outbox of the artisan the browser's session belongs to: sent with this session,
+// another artisan's changes would be refused, or, under a client id the server does not know
+// yet, would make that artisan's phone this one's, and their sales be refused after.
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(pushEveryOutbox());
+  if (event.tag === SYNC_TAG) event.waitUntil(pushForSession());
 });
 
-async function pushEveryOutbox() {
-  const databases = indexedDB.databases ? await indexedDB.databases() : [];
-  let failed = false;
-  for (const {name} of databases) {
-    if (!/^marche-u\d+$/.test(name || "")) continue;
-    try {
-      await withLock(() => pushOutbox(name));
-    } catch (error) {
-      failed = true;
-    }
-  }
+async function pushForSession() {
+  const login = await sessionLogin();  // no network: this throws, and the browser tries again
+  const name = login && await databaseOf(login);
+  if (name) await withLock(() => pushOutbox(name));
   for (const client of await self.clients.matchAll({type: "window"})) {
     client.postMessage({type: "synced"});
   }
-  if (failed) throw new Error("Some changes could not be sent; the browser will try again.");
+}
+
+// Who the session is: the server says (GET /api/v1/session); nobody logged in is null.
+async function sessionLogin() {
+  const response = await fetch(CONFIG.session_url, {
+    credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}});
+  if (response.status === 401 || response.status === 403) return null;
+  if (!response.ok) throw new Error(`session ${response.status}`);
+  const answer = await response.json();
+  return (answer && answer.user && answer.user.login) || null;
+}
+
+// The database whose pages said it is this artisan's (meta "owner", see outbox.js markOwner).
+async function databaseOf(login) {
+  const databases = indexedDB.databases ? await indexedDB.databases() : [];
+  const owned = [];
+  for (const {name} of databases) {
+    if (!/^marche-u\d+$/.test(name || "")) continue;
+    const db = await idbRequest(indexedDB.open(name));
+    try {
+      if (!db.objectStoreNames.contains("meta")) continue;
+      const read = db.transaction(["meta"], "readonly");
+      const owner = await idbRequest(read.objectStore("meta").get("owner"));
+      if (owner && owner.value === login) owned.push(name);
+    } finally {
+      db.close();
+    }
+  }
+  return owned.length === 1 ? owned[0] : null;  // two claim the login: the pages will know
 }
 
 function withLock(work) {

@@ -40,6 +40,7 @@ def test_service_worker_is_served_uncached_at_the_root_with_its_version(app, cli
     assert "/stall/till" in config["pages"] and "/offline" in config["pages"]
     assert 'importScripts(CONFIG.outbox_rules)' in body
     assert config["outbox_rules"] in config["static"]
+    assert config["session_url"] == "/api/v1/session"
     assert config["htmx"] == {"url": app.config["HTMX_URL"], "integrity": app.config["HTMX_SRI"]}
     # Every file kept offline is named with its content's hash, and is really there.
     assert any(url.startswith("/static/js/till.js?v=") for url in config["static"])
@@ -221,6 +222,7 @@ def test_the_page_and_the_worker_send_one_app_version(app, client, stage):
     worker = _sw_config(client.get("/sw.js").get_data(as_text=True))
     assert config["app_version"] == worker["app_version"] == worker["version"]
     assert config["app_version"].startswith(app.config["APP_VERSION"] + "-")
+    assert config["login"] == "awa"
     # One place builds the push and confirms it, for the pages and the worker alike.
     sw = (Path(__file__).resolve().parents[1] / "sw" / "sw.js").read_text()
     assert "RULES.pushBody(" in sw and "RULES.confirmIn(" in sw and "RULES.unconfirmedIn(" in sw

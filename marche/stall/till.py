@@ -34,6 +34,7 @@ def phone_config() -> dict:
     """Return what every script of the artisan's phone needs to know, for this user."""
     return {
         "user": current_user.id,
+        "login": current_user.login,
         "db": f"marche-u{current_user.id}",
         "locale": intl_locale(),
         "currency": current_app.config["CURRENCY"],

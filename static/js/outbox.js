@@ -13,6 +13,16 @@ import "./outbox_rules.js";
 const RULES = self.MarcheOutbox;
 export const {MAX_PUSH, confirmIn, pushBody} = RULES;
 
+// Every page opened while logged in says whose database this is, so that the service worker's
+// Background Sync sends it only with this artisan's session (sw/sw.js).
+export function markOwner(db, login) {
+  if (!login) return Promise.resolve();
+  return transact(db, ["meta"], "readwrite", async (tx) => {
+    const meta = tx.objectStore("meta");
+    if ((await getMeta(meta, "owner")) !== login) await putMeta(meta, "owner", login);
+  });
+}
+
 export function clientId(db) {
   return transact(db, ["meta"], "readwrite", async (tx) => {
     const meta = tx.objectStore("meta");

@@ -3,6 +3,7 @@
 
 import {openDb} from "./idb.js";
 import {setupMoney} from "./money.js";
+import {markOwner} from "./outbox.js";
 import {askPersistence, guardLogout, offerInstall, registerWorker, renderBadge, showStorage} from "./pwa.js";
 import {buildView, readAll} from "./state.js";
 import {SyncEngine} from "./sync.js";
@@ -56,6 +57,7 @@ async function main() {
   };
   engine.addEventListener("change", refresh);
   await refresh();
+  await markOwner(db, CONFIG.login).catch(() => null);  // before anything asks Background Sync
   engine.start();
   await askPersistence(db).catch(() => null);
   await showStorage();

@@ -3,7 +3,7 @@
 
 import {openDb, putMeta} from "./idb.js";
 import {money, setupMoney} from "./money.js";
-import {record} from "./outbox.js";
+import {markOwner, record} from "./outbox.js";
 import {askPersistence, registerWorker, renderBadge} from "./pwa.js";
 import {buildView, readAll, stallSales, summarize} from "./state.js";
 import {SyncEngine} from "./sync.js";
@@ -173,6 +173,7 @@ async function main() {
   till = new Till(db, engine);
   engine.addEventListener("change", () => till.refresh());
   await till.refresh();
+  await markOwner(db, CONFIG.login).catch(() => null);  // before anything asks Background Sync
   engine.start();
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("controllerchange", () => keepPhotos(till.view));

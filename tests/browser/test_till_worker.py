@@ -1,9 +1,18 @@
-"""The service worker's promises: Background Sync, with the same bookkeeping as the pages."""
+"""The service worker's promises: Background Sync sends the signed-in artisan's sales with no page
+open, with the same bookkeeping as the pages."""
+
+from playwright.sync_api import expect
 
 from ..test_sync_scenarios import backup, restore
 from .conftest import PHONE
 from .till_actions import Till
-from .till_world import ServerWatch, background_sync, new_artisan, server_day, wait_until
+from .till_world import (
+    ServerWatch,
+    background_sync,
+    new_artisan,
+    server_day,
+    wait_until,
+)
 
 OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 
@@ -11,6 +20,93 @@ OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladie
 def _phone(browser, live_server):
     return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
 
+
+def _log_out(page, anyway: bool = False) -> None:
+    page.goto("/stall/me")
+    expect(page.locator("[data-storage-status]")).not_to_have_text("…")  # its script is ready
+    with page.expect_navigation():
+        page.click(".logout-form button[type=submit]")
+        if anyway:
+            page.locator("[data-dialog=logout] button[value=logout]").click()
+    assert "/stall/" not in page.url
+
+
+def test_background_sync_sends_the_sales_with_no_page_open(browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    watch = ServerWatch(live_app)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.wait_synced()
+        till.wait_offline_ready()
+        watch.refuse["/api/v1/sync/push"] = 503  # the sales wait on the phone
+        till.sell({"Bol raku": 1}, "card")
+        till.sell({"Vase boule": 1}, "cash", received=5000)
+        assert till.waiting() == 2
+
+        page.goto("about:blank")  # the artisan closed the app
+        watch.refuse.clear()
+        background_sync(phone, page, live_server.url)
+        wait_until(lambda: server_day(live_app, grace.stall_id)["sales"] == 2,
+                   what="the worker's push")
+        till.open("sell")
+        till.wait_synced()
+        assert till.total() == 1800 + 3500
+    finally:
+        watch.close()
+        phone.close()
+
+
+def test_background_sync_sends_only_the_signed_in_artisans_outbox(
+        browser, live_app, live_server):
+    grace, hana = new_artisan(live_app), new_artisan(live_app, "hana", number=22)
+    phone = _phone(browser, live_server)
+    watch = ServerWatch(live_app)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.wait_synced()
+        till.wait_offline_ready()
+        graces_phone = till.meta()["client_id"]
+        graces_db = page.evaluate(
+            "JSON.parse(document.getElementById('phone-config').textContent).db")
+        watch.refuse["/api/v1/sync/push"] = 503
+        till.sell({"Bol raku": 1}, "card")
+        _log_out(page, anyway=True)  # her sale stays on the phone for her next log-in
+
+        till.log_in(hana.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.sell({"Vase boule": 1}, "card")
+        page.goto("about:blank")
+        watch.refuse.clear()
+        watch.pushes.clear()
+        background_sync(phone, page, live_server.url)
+        wait_until(lambda: server_day(live_app, hana.stall_id)["sales"] == 1,
+                   what="Hana's sale")
+        # Grace's outbox was not sent with Hana's session (the server would refuse it, or give
+        # Grace's phone to Hana); it still waits, whole, for Grace.
+        assert graces_phone not in watch.pushes
+        page.goto("/offline")
+        grace_meta = till.meta(graces_db)
+        assert grace_meta["confirmed"] < grace_meta["seq"]
+
+        _log_out(page)
+        till.log_in(grace.login)
+        till.open("sell")
+        till.wait_synced()
+        day = server_day(live_app, grace.stall_id)
+        assert day["sales"] == 1 and day["summary"].takings_cents == 1800
+    finally:
+        watch.close()
+        phone.close()
 
 
 def test_background_sync_after_a_server_restore_sends_again_and_redraws_what_it_lost(
