@@ -83,7 +83,9 @@ def sw_config() -> dict:
         "version": str(sw_version()),
         "app_version": app_version(),
         "static": [asset_url(name) for name in static_assets()],
-        "pages": [url_for("stall.till"), url_for("offline")],
+        # The artisan's pages: forgotten at log-out, kept again at the next page while logged in.
+        "pages": [url_for("stall.till")],
+        # Nothing personal: kept with the static files, so it outlives a log-out.
         "offline": url_for("offline"),
         "outbox_rules": asset_url("js/outbox_rules.js"),
         "cached_prefixes": [url_for("stall.today")],

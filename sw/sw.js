@@ -1,9 +1,11 @@
 /* Marché's service worker: the till keeps working with no network.
  *
  * - Static files (CSS, scripts, icons) are precached under versioned URLs and served from the
- *   cache first. Product photos are cached as they are seen (their URL never changes content).
+ *   cache first, with the offline page (nothing personal on it: it outlives a log-out).
+ *   Product photos are cached as they are seen (their URL never changes content).
  * - Page navigations: the network first, with a short timeout, then the cached copy, then the
- *   offline page. Only the artisan's pages are kept (never a log-in or a coach page).
+ *   offline page. Only the artisan's pages are kept (never a log-in or a coach page); log-out
+ *   forgets them, and the next page opened while logged in asks for the till again.
  * - The pinned htmx from the CDN is cached when reachable; the till never needs it.
  * - A new version waits: the page says "a new version is ready" and tells it to take over at a
  *   quiet moment (never with a basket in progress). Caches are named marche-<kind>-<version>;
@@ -40,9 +42,18 @@ self.addEventListener("install", (event) => {
     const cache = await caches.open(CACHE.static);
     // Every file must arrive, or this version does not install and the old one stays.
     await cache.addAll((CONFIG.static || []).map((url) => new Request(url, {cache: "no-cache"})));
+    await precacheOffline(cache);
     await Promise.all([precachePages(), precacheHtmx()]);
   })());
 });
+
+async function precacheOffline(cache) {
+  // In the artisan's language (the session's), but with no one's figures on it.
+  const url = CONFIG.offline || "/offline";
+  const response = await fetch(new Request(url, {credentials: "same-origin", cache: "no-cache"}));
+  if (!keepable(response)) throw new Error(`offline page: ${response.status}`);
+  await cache.put(pageKey(url), response);
+}
 
 async function precachePages() {
   // The till's page needs the artisan's session: kept only when it really is the page.
@@ -108,6 +119,9 @@ self.addEventListener("message", (event) => {
   } else if (data.type === "forget-pages") {
     // Log-out: the next person on this phone must not see this artisan's pages.
     event.waitUntil(forgetPages());
+  } else if (data.type === "cache-pages") {
+    // A page opened while logged in, and the till is not kept (after a log-out): keep it again.
+    event.waitUntil(precachePages().then(() => reply({type: "pages-cached"})));
   }
 });
 

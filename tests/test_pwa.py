@@ -37,7 +37,9 @@ def test_service_worker_is_served_uncached_at_the_root_with_its_version(app, cli
     assert "{{SW_CONFIG}}" not in body
     config = _sw_config(body)
     assert config["version"].startswith(app.config["APP_VERSION"] + "-")
-    assert "/stall/till" in config["pages"] and "/offline" in config["pages"]
+    assert "/stall/till" in config["pages"]
+    # The offline page is kept with the static files: a log-out forgets the pages, not it.
+    assert config["offline"] == "/offline" and "/offline" not in config["pages"]
     assert 'importScripts(CONFIG.outbox_rules)' in body
     assert config["outbox_rules"] in config["static"]
     assert config["session_url"] == "/api/v1/session"

@@ -66,7 +66,19 @@ export async function registerWorker({isBusy = () => false, auto = false} = {}) 
     if (document.visibilityState === "visible") check();
   });
   setInterval(check, UPDATE_CHECK_MS);
+  keepPages().catch(() => {});
   return registration;
+}
+
+// A log-out forgot the artisan's pages (forgetPages below): the first page opened while logged in
+// asks the worker to keep the till again, so that it opens with no network, visited or not.
+async function keepPages() {
+  if (!window.caches || !CONFIG.till_url) return;
+  const till = new URL(CONFIG.till_url, location.origin);
+  if (location.pathname === till.pathname) return;  // opening it keeps it (sw.js navigate)
+  const registration = await navigator.serviceWorker.ready;
+  if (await caches.match(till.href, {ignoreSearch: true})) return;
+  if (registration.active) registration.active.postMessage({type: "cache-pages"});
 }
 
 // Ask once that the browser keep this site's storage (installed apps usually get it).

@@ -1,5 +1,8 @@
-"""The service worker's promises: Background Sync sends the signed-in artisan's sales with no page
-open, with the same bookkeeping as the pages."""
+"""The service worker's promises: the till opens with no network (after a log-out too), and
+Background Sync sends the signed-in artisan's sales with no page open, with the same bookkeeping
+as the pages."""
+
+import re
 
 from playwright.sync_api import expect
 
@@ -7,6 +10,7 @@ from ..test_sync_scenarios import backup, restore
 from .conftest import PHONE
 from .till_actions import Till
 from .till_world import (
+    Network,
     ServerWatch,
     background_sync,
     new_artisan,
@@ -15,6 +19,13 @@ from .till_world import (
 )
 
 OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
+PAGES_HOLD_THE_TILL = """async () => {
+  for (const name of await caches.keys()) {
+    if (name.startsWith("marche-pages-")
+        && await (await caches.open(name)).match(location.origin + "/stall/till")) return true;
+  }
+  return false;
+}"""
 
 
 def _phone(browser, live_server):
@@ -29,6 +40,38 @@ def _log_out(page, anyway: bool = False) -> None:
         if anyway:
             page.locator("[data-dialog=logout] button[value=logout]").click()
     assert "/stall/" not in page.url
+
+
+def test_after_a_log_out_and_in_again_the_till_opens_with_no_network(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.wait_offline_ready()
+        _log_out(page)
+        assert not page.evaluate(PAGES_HOLD_THE_TILL)  # the next person cannot see them
+
+        # Logged in again, the artisan goes straight to the market: the till was not opened.
+        till.log_in(grace.login)
+        expect(page).to_have_url(re.compile(r"/stall/$"))
+        till.wait_offline_ready()
+        network = Network(live_server, phone)
+        network.off()
+        page.goto("/stall/me")  # a page not kept since the log-out: the offline page, not a 503
+        expect(page.locator("a[href='/stall/till']")).to_be_visible()
+        page.click("a[href='/stall/till']")
+        till.wait_ready("open")
+        till.open_stall(OPENING, 0)
+        till.sell({"Bol raku": 1}, "cash", received=2000)
+        network.on()
+        till.wait_synced()
+        assert server_day(live_app, grace.stall_id)["sales"] == 1
+    finally:
+        phone.close()
 
 
 def test_background_sync_sends_the_sales_with_no_page_open(browser, live_app, live_server):
