@@ -6,7 +6,8 @@
  * - Page navigations: the network first, with a short timeout, then the cached copy, then the
  *   offline page. Only the artisan's pages are kept (never a log-in or a coach page); log-out
  *   forgets them, and the next page opened while logged in asks for the till again.
- * - The pinned htmx from the CDN is cached when reachable; the till never needs it.
+ * - The pinned htmx from the CDN (or wherever MARCHE_HTMX_URL puts it, maybe this server) is
+ *   cached when reachable; the till never needs it.
  * - A new version waits: the page says "a new version is ready" and tells it to take over at a
  *   quiet moment (never with a basket in progress). Caches are named marche-<kind>-<version>;
  *   on activate only marche- caches of other versions are deleted. Sales are never in a cache:
@@ -28,6 +29,9 @@ const CACHE = {
   media: "marche-media-1",
 };
 const EXPECTED = new Set(Object.values(CACHE));
+// The htmx address as the fetch events name it (an operator may give a path on this server).
+const HTMX_URL = CONFIG.htmx && CONFIG.htmx.url
+  ? new URL(CONFIG.htmx.url, self.location.origin).href : null;
 const NAVIGATION_TIMEOUT_MS = 3000;
 const SYNC_TAG = "marche-sync";
 
@@ -69,21 +73,20 @@ async function precachePages() {
 }
 
 async function precacheHtmx() {
-  const htmx = CONFIG.htmx;
-  if (!htmx || !htmx.url) return;
+  if (!HTMX_URL) return;
   const cache = await caches.open(CACHE.cdn);
   try {
-    const response = await fetch(new Request(htmx.url, {
-      mode: "cors", credentials: "omit", integrity: htmx.integrity || ""}));
+    const response = await fetch(new Request(HTMX_URL, {
+      mode: "cors", credentials: "omit", integrity: CONFIG.htmx.integrity || ""}));
     if (response.ok) {
-      await cache.put(htmx.url, response);
+      await cache.put(HTMX_URL, response);
       return;
     }
   } catch (error) {
     // The CDN is unreachable: keep the copy an older version had, if any.
   }
-  const older = await caches.match(htmx.url);
-  if (older) await cache.put(htmx.url, older);
+  const older = await caches.match(HTMX_URL);
+  if (older) await cache.put(HTMX_URL, older);
 }
 
 self.addEventListener("activate", (event) => {
@@ -151,7 +154,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (CONFIG.htmx && url.href === CONFIG.htmx.url) {
+  if (url.href === HTMX_URL) {
     event.respondWith(cacheFirst(request, CACHE.cdn));
   } else if (url.origin !== self.location.origin) {
     return;

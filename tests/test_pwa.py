@@ -229,3 +229,16 @@ def test_the_page_and_the_worker_send_one_app_version(app, client, stage):
     sw = (Path(__file__).resolve().parents[1] / "sw" / "sw.js").read_text()
     assert "RULES.pushBody(" in sw and "RULES.confirmIn(" in sw and "RULES.unconfirmedIn(" in sw
     assert "confirmed_at" not in sw and "app_version:" not in sw
+
+
+def test_a_self_hosted_htmx_is_the_one_the_pages_and_the_worker_use(app, client, stage):
+    app.config["HTMX_URL"] = "/vendor/htmx-2.0.11.min.js"
+    app.config["HTMX_SRI"] = "sha384-self-hosted"
+    log_in_coach(client)
+    page = client.get("/coach/").get_data(as_text=True)
+    assert ('<script src="/vendor/htmx-2.0.11.min.js" integrity="sha384-self-hosted" '
+            'crossorigin="anonymous" defer></script>') in page
+    assert "cdn.jsdelivr.net" not in page
+    worker = _sw_config(client.get("/sw.js").get_data(as_text=True))
+    assert worker["htmx"] == {"url": "/vendor/htmx-2.0.11.min.js",
+                              "integrity": "sha384-self-hosted"}
