@@ -1,8 +1,9 @@
-"""The service worker's promises: the till opens with no network (after a log-out too), and
-Background Sync sends the signed-in artisan's sales with no page open, with the same bookkeeping
-as the pages."""
+"""The service worker's promises: the till opens with no network (after a log-out too, and when
+the server is slow), and Background Sync sends the signed-in artisan's sales with no page open,
+with the same bookkeeping as the pages."""
 
 import re
+import time
 
 from playwright.sync_api import expect
 
@@ -71,6 +72,34 @@ def test_after_a_log_out_and_in_again_the_till_opens_with_no_network(
         till.wait_synced()
         assert server_day(live_app, grace.stall_id)["sales"] == 1
     finally:
+        phone.close()
+
+
+def test_a_slow_or_failing_server_gives_the_kept_till_in_a_few_seconds(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    watch = ServerWatch(live_app)
+    try:
+        till = Till(phone.new_page())
+        till.log_in(grace.login)
+        till.open("open")
+        till.wait_offline_ready()
+
+        watch.delay["/stall/till"] = 12  # a network that crawls
+        answered = watch.finished.count("/stall/till")
+        started = time.monotonic()
+        till.open("open")
+        assert time.monotonic() - started < 8
+        assert watch.finished.count("/stall/till") == answered, "the page came from the network"
+        assert len(till.page.locator(".open-row").all()) == 4
+
+        watch.delay.clear()
+        watch.refuse["/stall/till"] = 500  # a server in trouble: yesterday's copy is better
+        till.open("open")
+        expect(till.page.locator("[data-screen=open] h1")).to_be_visible()
+    finally:
+        watch.close()
         phone.close()
 
 
