@@ -81,7 +81,8 @@ function apply(view, mutation, pending) {
     case "sale.void": {
       const sale = view.sales.get(p.sale_id);
       if (!sale || sale.voided) return;
-      Object.assign(sale, {voided: true, void_reason: p.reason, pending: true});
+      // Waiting is the void's own state: one the server has confirmed waits for nothing.
+      Object.assign(sale, {voided: true, void_reason: p.reason, pending: sale.pending || pending});
       for (const [productId, quantity] of quantities(sale.lines)) addStock(view, sale.stall_id, productId, quantity);
       return;
     }

@@ -144,6 +144,28 @@ def test_the_app_coming_back_to_the_screen_syncs_at_once(browser, live_app, live
         phone.close()
 
 
+def test_a_confirmed_cancellation_is_not_shown_as_waiting(browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        _open_day(till, grace)
+        page.route("**/api/v1/sync/pull", lambda route: route.fulfill(status=503, body="busy"))
+        till.sell({"Bol raku": 1}, "card")
+        till.void(0, "error")
+        # Both are on the server; the state the phone pulled does not hold them yet.
+        page.wait_for_function("document.querySelector('[data-sync-cloud]').dataset.waiting"
+                               " === '0'")
+        assert server_day(live_app, grace.stall_id)["summary"].voided == 1
+        till.tab("sales")
+        row = page.locator(".sale-row")
+        expect(row).to_have_class("sale-row voided")
+        expect(row.locator(".tag-warn")).to_have_count(0)
+    finally:
+        phone.close()
+
+
 def test_a_server_restored_from_a_backup_gets_the_sales_again_and_the_screen_keeps_them(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
