@@ -341,4 +341,5 @@ async function confirmUpTo(db, lastSeq) {
     throw error;
   }
   await done;
+  RULES.announce(db.name);
 }

@@ -13,6 +13,22 @@ import "./outbox_rules.js";
 const RULES = self.MarcheOutbox;
 export const {MAX_PUSH, confirmIn, pushBody} = RULES;
 
+// Tell this phone's other tabs that the database changed (they draw again from it).
+export function announce(db) {
+  try {
+    RULES.announce(db.name);
+  } catch (error) {
+    // No BroadcastChannel: the other tabs catch up at their next sync.
+  }
+}
+
+// Call `listener` when another tab (or the worker) wrote to this database.
+export function onAnnounce(db, listener) {
+  if (typeof BroadcastChannel !== "function") return;
+  const channel = new BroadcastChannel(RULES.channelName(db.name));
+  channel.onmessage = () => listener();
+}
+
 // Every page opened while logged in says whose database this is, so that the service worker's
 // Background Sync sends it only with this artisan's session (sw/sw.js).
 export function markOwner(db, login) {
@@ -37,9 +53,9 @@ export function clientId(db) {
 
 // Store one change. `also(tx, mutation)` may write more in the same transaction (it names its
 // stores in `stores`): the change and what goes with it are saved together or not at all.
-export function record(db, type, payload, {id = null, stores = [], also = null} = {}) {
+export async function record(db, type, payload, {id = null, stores = [], also = null} = {}) {
   id = id || uuid();  // the server refuses a batch with a change that has no id
-  return transact(db, ["meta", "outbox", ...stores], "readwrite", async (tx) => {
+  const mutation = await transact(db, ["meta", "outbox", ...stores], "readwrite", async (tx) => {
     const meta = tx.objectStore("meta");
     const seq = (await getMeta(meta, "seq", 0)) + 1;
     const mutation = {
@@ -51,6 +67,8 @@ export function record(db, type, payload, {id = null, stores = [], also = null} 
     if (also) await also(tx, mutation);
     return mutation;
   }, {durability: "strict"});
+  announce(db);
+  return mutation;
 }
 
 // The changes the server does not have yet, oldest first, at most `limit`.
@@ -61,8 +79,8 @@ export function unconfirmed(db, limit = MAX_PUSH) {
 // The server says this phone numbers from an older copy of itself (a restored backup): it
 // used a number twice. Take a new client id and number every change again from 1, ids kept:
 // the server skips those it already has (by id) and stores the others.
-export function resetClient(db) {
-  return transact(db, ["meta", "outbox"], "readwrite", async (tx) => {
+export async function resetClient(db) {
+  await transact(db, ["meta", "outbox"], "readwrite", async (tx) => {
     const meta = tx.objectStore("meta");
     const outbox = tx.objectStore("outbox");
     const pulled = await getMeta(meta, "pulled", 0);
@@ -79,9 +97,11 @@ export function resetClient(db) {
     await putMeta(meta, "pulled", seen);
     await putMeta(meta, "cookie", null);
   }, {durability: "strict"});
+  announce(db);
 }
 
-export function confirmUpTo(db, lastSeq) {
-  return transact(db, ["meta", "outbox"], "readwrite", (tx) => confirmIn(tx, lastSeq),
+export async function confirmUpTo(db, lastSeq) {
+  await transact(db, ["meta", "outbox"], "readwrite", (tx) => confirmIn(tx, lastSeq),
     {durability: "strict"});
+  announce(db);
 }

@@ -73,5 +73,20 @@ self.MarcheOutbox = (() => {
     }
   }
 
-  return Object.freeze({KEEP_CONFIRMED_MS, MAX_PUSH, unconfirmedIn, pushBody, confirmIn});
+  // Tell the other tabs of this phone (and the worker's pages) that the database changed:
+  // each draws again from IndexedDB. One channel per artisan's database.
+  function channelName(dbName) {
+    return `marche-changes-${dbName}`;
+  }
+
+  function announce(dbName) {
+    if (typeof BroadcastChannel !== "function") return;
+    const channel = new BroadcastChannel(channelName(dbName));
+    channel.postMessage({type: "changed"});
+    channel.close();
+  }
+
+  return Object.freeze({
+    KEEP_CONFIRMED_MS, MAX_PUSH, unconfirmedIn, pushBody, confirmIn, channelName, announce,
+  });
 })();

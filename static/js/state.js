@@ -5,7 +5,7 @@
 // always agree: voided sales count for nothing; takings are the sales' totals.
 
 import {getMeta, putMeta, request, transact} from "./idb.js";
-import {confirmIn} from "./outbox.js";
+import {announce, confirmIn} from "./outbox.js";
 
 export const METHODS = ["cash", "card", "transfer", "other"];
 
@@ -192,8 +192,8 @@ export function validPull(answer) {
     && Array.isArray(answer.patch);
 }
 
-export function applyPull(db, answer) {
-  return transact(db, ["meta", "outbox", "state"], "readwrite", async (tx) => {
+export async function applyPull(db, answer) {
+  const pulled = await transact(db, ["meta", "outbox", "state"], "readwrite", async (tx) => {
     const state = tx.objectStore("state");
     for (const op of answer.patch) {
       if (op.op === "clear") state.clear();
@@ -207,4 +207,6 @@ export function applyPull(db, answer) {
     await putMeta(meta, "last_sync_at", Date.now());
     return getMeta(meta, "pulled");
   }, {durability: "strict"});
+  announce(db);
+  return pulled;
 }

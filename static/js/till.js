@@ -3,7 +3,7 @@
 
 import {openDb, putMeta} from "./idb.js";
 import {money, setupMoney} from "./money.js";
-import {markOwner, record} from "./outbox.js";
+import {markOwner, onAnnounce, record} from "./outbox.js";
 import {askPersistence, registerWorker, renderBadge} from "./pwa.js";
 import {buildView, readAll, stallSales, summarize} from "./state.js";
 import {SyncEngine} from "./sync.js";
@@ -172,6 +172,7 @@ async function main() {
   const engine = new SyncEngine(db, CONFIG);
   till = new Till(db, engine);
   engine.addEventListener("change", () => till.refresh());
+  onAnnounce(db, () => till.refresh().catch(() => null));  // another tab sold, or pulled
   await till.refresh();
   await markOwner(db, CONFIG.login).catch(() => null);  // before anything asks Background Sync
   engine.start();
