@@ -71,6 +71,12 @@ export async function record(db, type, payload, {id = null, stores = [], also = 
   return mutation;
 }
 
+// Whether a change with this id is on the phone already (a sale saved, whatever the screen said).
+export function stored(db, id) {
+  return transact(db, ["outbox"], "readonly", async (tx) => (
+    (await request(tx.objectStore("outbox").index("id").count(id))) > 0));
+}
+
 // The changes the server does not have yet, oldest first, at most `limit`.
 export function unconfirmed(db, limit = MAX_PUSH) {
   return transact(db, ["meta", "outbox"], "readonly", (tx) => RULES.unconfirmedIn(tx, limit));

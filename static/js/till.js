@@ -23,6 +23,8 @@ class Till {
     this.view = null;
     this.stallId = null;
     this.screen = "loading";
+    this.drawing = null;
+    this.drawAgain = false;
     this.sell = new Sell(this);
     this.day = new Day(this);
     this.manage = new Manage(this);
@@ -42,12 +44,48 @@ class Till {
     return this.stall ? stallSales(this.view, this.stallId) : [];
   }
 
-  // Store one change, then redraw from the database and send it if the network allows.
-  async record(type, payload, options = {}) {
-    const mutation = await record(this.db, type, payload, options);
-    await this.refresh();
+  // Store one change: once this resolves it is on disk (and only a failed write rejects).
+  store(type, payload, options = {}) {
+    return record(this.db, type, payload, options);
+  }
+
+  // After a change is stored: send it if the network allows, and draw the screen again.
+  settle() {
     this.engine.now();
+    return this.redraw();
+  }
+
+  // Store one change, then send it and redraw from the database.
+  async record(type, payload, options = {}) {
+    const mutation = await this.store(type, payload, options);
+    await this.settle();
     return mutation;
+  }
+
+  // Draw again from the database, once more if asked meanwhile. A drawing that fails says
+  // nothing about what is stored: it is logged, never shown as a failed sale.
+  redraw() {
+    if (this.drawing) {
+      this.drawAgain = true;
+      return this.drawing;
+    }
+    document.body.dataset.drawing = "true";  // tests wait for the screen to be drawn
+    this.drawing = (async () => {
+      try {
+        do {
+          this.drawAgain = false;
+          try {
+            await this.refresh();
+          } catch (error) {
+            console.error("marché: the screen was not redrawn", error);
+          }
+        } while (this.drawAgain);
+      } finally {
+        this.drawing = null;
+        delete document.body.dataset.drawing;
+      }
+    })();
+    return this.drawing;
   }
 
   async refresh() {
@@ -171,8 +209,8 @@ async function main() {
   }
   const engine = new SyncEngine(db, CONFIG);
   till = new Till(db, engine);
-  engine.addEventListener("change", () => till.refresh());
-  onAnnounce(db, () => till.refresh().catch(() => null));  // another tab sold, or pulled
+  engine.addEventListener("change", () => till.redraw());
+  onAnnounce(db, () => till.redraw());  // another tab sold, or pulled: draw the same day
   await till.refresh();
   await markOwner(db, CONFIG.login).catch(() => null);  // before anything asks Background Sync
   engine.start();

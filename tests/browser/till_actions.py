@@ -165,7 +165,7 @@ class Till:
         self.page.wait_for_function("""(before) => {
             const toast = document.querySelector("[data-toast]");
             return !toast.hidden && toast.dataset.kind === "recorded"
-              && toast.dataset.id !== before;
+              && toast.dataset.id !== before && document.body.dataset.drawing !== "true";
         }""", arg=before)
         return self.page.get_attribute("[data-toast]", "data-id")
 
