@@ -175,9 +175,12 @@ class Till {
     if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status);
   }
 
-  // Nothing in progress: no basket, no payment, no amount being typed, no dialog open.
+  // Something in progress, that a reload (a new version) would cut off: a basket, the pay
+  // screen, an amount being typed (open, close), a dialog, or "Undo" still offered.
   busy() {
-    return !this.sell.empty || ["pay", "open", "close"].includes(this.screen)
+    const toast = $("[data-toast]");
+    const undo = toast && !toast.hidden && !$("[data-toast-action]", toast).hidden;
+    return undo || !this.sell.empty || ["pay", "open", "close"].includes(this.screen)
       || $$("dialog").some((dialog) => dialog.open);
   }
 }

@@ -117,6 +117,37 @@ def test_a_new_version_waits_for_the_basket_then_reads_the_old_outbox(
         phone.close()
 
 
+def test_a_new_version_never_cuts_off_undo(browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 1000)
+        till.wait_synced()
+        till.wait_offline_ready()
+        page.evaluate("window.__oldPage = true")
+        till.basket({"Bol raku": 1})  # a customer is choosing: the new version waits
+        live_app.config["APP_VERSION"] = "9.9.9"
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        expect(page.locator("[data-update-banner]")).to_be_visible(timeout=20000)
+
+        till.pay("card")
+        till.confirm()
+        toast = page.locator("[data-toast]")
+        expect(toast.locator("[data-toast-action]")).to_be_visible()
+        # Quiet for longer than the update waits for, but "Undo" is still offered: no reload.
+        expect(toast).to_be_hidden(timeout=10000)
+        assert page.evaluate("window.__oldPage === true"), "the update cut off Undo"
+        page.wait_for_function("window.__oldPage === undefined", timeout=20000)
+        till.wait_ready("sell")
+        assert till.total() == 1800
+    finally:
+        phone.close()
+
+
 def test_a_self_hosted_htmx_is_the_one_loaded_checked_and_kept(
         browser, live_app, live_server, htmx_file):
     """MARCHE_HTMX_URL: an operator serves htmx from their own server (here a path on it)."""
