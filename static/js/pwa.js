@@ -147,7 +147,8 @@ export function guardLogout(db) {
       event.preventDefault();
       const {rows} = await unconfirmed(db);
       if (rows.length && dialog) {
-        $("[data-logout-count]", dialog).textContent = tn("waiting", rows.length);
+        const sales = rows.filter((row) => row.type === "sale.record").length;
+        $("[data-logout-count]", dialog).textContent = waitingText(sales, rows.length - sales);
         dialog.showModal();
         const choice = await new Promise((resolve) => {
           dialog.addEventListener("close", () => resolve(dialog.returnValue), {once: true});
@@ -161,12 +162,22 @@ export function guardLogout(db) {
   }
 }
 
-// The sync badge: how many changes wait, when the last sync succeeded, what goes wrong.
-export function badgeText(view, status) {
+// How many sales wait, and the other changes beside them, in few words.
+export function waitingText(sales, others) {
+  if (!sales && !others) return t("all_sent");
+  if (!sales) return tn("waiting", others);
+  return others ? `${tn("sales_waiting", sales)} ${tn("others_waiting", others)}`
+    : tn("sales_waiting", sales);
+}
+
+// The sync badge: how many sales wait, when the last sync succeeded (in the market's time zone,
+// never the phone's, which may be set wrong), what goes wrong.
+export function badgeText(view, status, timeZone = CONFIG.timezone) {
   const lines = [];
-  lines.push(view.waiting ? tn("waiting", view.waiting) : t("all_sent"));
+  lines.push(waitingText(view.waitingSales, view.waitingOthers));
   const at = view.meta.last_sync_at;
-  lines.push(at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced"));
+  lines.push(at ? t("last_sync", {time: timeOf(new Date(at).toISOString(), timeZone)})
+    : t("never_synced"));
   if (status === "offline" && view.waiting) lines.push(t("offline"));
   else if (status === "error") lines.push(t("sync_error"));
   else if (status === "login") lines.push(t("sync_login"));
@@ -174,12 +185,13 @@ export function badgeText(view, status) {
   return lines;
 }
 
-export function renderBadge(element, view, status) {
+export function renderBadge(element, view, status, timeZone = CONFIG.timezone) {
   if (!element) return;
   element.hidden = false;
   element.dataset.waiting = String(view.waiting);
+  element.dataset.waitingSales = String(view.waitingSales);
   element.dataset.status = status;
-  const [first, ...rest] = badgeText(view, status);
+  const [first, ...rest] = badgeText(view, status, timeZone);
   const main = element.querySelector("[data-badge-main]");
   const more = element.querySelector("[data-badge-more]");
   if (main) main.textContent = first;

@@ -36,7 +36,11 @@ export function buildView({meta, rows, outbox, days}) {
   }
   const pulled = meta.pulled || 0;
   const confirmed = meta.confirmed || 0;
-  view.waiting = outbox.filter((m) => m.seq > confirmed).length;
+  // What still waits for the server: the sales, which the artisan counts, and the other changes.
+  const waiting = outbox.filter((m) => m.seq > confirmed);
+  view.waiting = waiting.length;
+  view.waitingSales = waiting.filter((m) => m.type === "sale.record").length;
+  view.waitingOthers = view.waiting - view.waitingSales;
   const unseen = outbox.filter((m) => m.seq > pulled).sort((a, b) => a.seq - b.seq);
   for (const mutation of unseen) apply(view, mutation, mutation.seq > confirmed);
   return view;

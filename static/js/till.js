@@ -4,7 +4,7 @@
 import {openDb, putMeta} from "./idb.js";
 import {money, setupMoney} from "./money.js";
 import {markOwner, onAnnounce, record} from "./outbox.js";
-import {askPersistence, registerWorker, renderBadge} from "./pwa.js";
+import {askPersistence, registerWorker, renderBadge, waitingText} from "./pwa.js";
 import {buildView, readAll, stallSales, summarize} from "./state.js";
 import {SyncEngine} from "./sync.js";
 import {Day} from "./till_day.js";
@@ -164,15 +164,22 @@ class Till {
     const total = !this.stall ? 0 : day && this.stall.status === "closed"
       ? day.summary.takings_cents : summarize(this.sales).takings_cents;
     $("[data-total]").textContent = money(total);
+    // The cloud: the sales waiting (what the artisan counts), yellow while anything waits;
+    // its name for a screen reader says the same, and when the last sync was.
     const cloud = $("[data-sync-cloud]");
-    const waiting = this.view ? this.view.waiting : 0;
-    $("[data-sync-count]", cloud).textContent = String(waiting);
-    cloud.dataset.waiting = String(waiting);
+    const view = this.view || {waiting: 0, waitingSales: 0, waitingOthers: 0, meta: {}};
+    const zone = (this.stall && this.stall.timezone) || CONFIG.timezone;
+    $("[data-sync-count]", cloud).textContent = String(view.waitingSales);
+    cloud.dataset.waiting = String(view.waiting);
+    cloud.dataset.waitingSales = String(view.waitingSales);
     cloud.dataset.status = this.engine.status;
-    const at = this.view && this.view.meta.last_sync_at;
-    cloud.title = at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced");
-    $("[data-sync-time]", cloud).textContent = at ? timeOf(new Date(at).toISOString()) : "";
-    if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status);
+    const at = view.meta.last_sync_at;
+    const when = at ? t("last_sync", {time: timeOf(new Date(at).toISOString(), zone)})
+      : t("never_synced");
+    $("[data-sync-time]", cloud).textContent = at ? timeOf(new Date(at).toISOString(), zone) : "";
+    cloud.setAttribute("aria-label", [cloud.dataset.label,
+      waitingText(view.waitingSales, view.waitingOthers), when].join(". "));
+    if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status, zone);
   }
 
   // Something in progress, that a reload (a new version) would cut off: a basket, the pay

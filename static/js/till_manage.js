@@ -219,7 +219,8 @@ export class Manage {
       what.textContent = t(TYPE_WORDS[item.type] || "type_unknown");
       const when = document.createElement("span");
       when.className = "muted";
-      when.textContent = item.occurred_at ? ` · ${timeOf(item.occurred_at)}` : "";
+      const zone = this.till.stall ? this.till.stall.timezone : undefined;
+      when.textContent = item.occurred_at ? ` · ${timeOf(item.occurred_at, zone)}` : "";
       const why = document.createElement("p");
       why.textContent = item.message || item.reason || "";
       row.append(what, when, why);

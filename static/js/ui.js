@@ -69,7 +69,8 @@ export function icon(name) {
 
 export const METHOD_ICONS = {cash: "i-cash", card: "i-card", transfer: "i-phone", other: "i-phone"};
 
-export function timeOf(iso, timeZone) {
+// A time of day where the market is: the phone's own zone may be set wrong.
+export function timeOf(iso, timeZone = CONFIG.timezone) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   try {

@@ -1,5 +1,8 @@
 """What the till says is true: "Recorded ✓" only once the sale is on disk, and always then; every
-tab shows the same day."""
+tab shows the same day; times are the market's, whatever the phone's clock zone says."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
@@ -48,7 +51,6 @@ document.addEventListener("DOMContentLoaded", () => {
   }).observe(toast, {attributes: true});
 });
 """
-
 
 
 def _phone(browser, live_server, **options):
@@ -127,5 +129,32 @@ def test_a_second_tab_shows_the_sales_of_the_first_and_counts_from_them(
         expect(one.tile("Bol raku")).to_contain_text("3")
         two.tab("sell")
         assert one.stock()["Bol raku"] == two.stock()["Bol raku"] == 3
+    finally:
+        phone.close()
+
+
+def test_times_are_the_markets_even_when_the_phone_is_set_to_another_zone(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server, timezone_id="Asia/Tokyo")  # a clock set at the shop
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.sell({"Bol raku": 1}, "card")
+        till.wait_synced()
+        paris = ZoneInfo("Europe/Paris")
+        synced = dt.datetime.fromtimestamp(till.meta()["last_sync_at"] / 1000, paris)
+        expect(page.locator("[data-sync-time]")).to_have_text(synced.strftime("%H:%M"))
+        sold = dt.datetime.fromisoformat(
+            [row for row in till.outbox(full=True) if row["type"] == "sale.record"][0]
+            ["occurred_at"].replace("Z", "+00:00")).astimezone(paris)
+        till.tab("sales")
+        expect(page.locator(".sale-row [data-time]")).to_have_text(sold.strftime("%H:%M"))
+        page.click("[data-action=sync-panel]")
+        expect(page.locator("[data-dialog=sync] [data-badge-more]")).to_contain_text(
+            synced.strftime("%H:%M"))
     finally:
         phone.close()

@@ -157,6 +157,7 @@ def test_background_sync_sends_only_the_signed_in_artisans_outbox(
         till.open("open")
         till.open_stall(OPENING, 0)
         till.sell({"Vase boule": 1}, "card")
+        assert till.waiting() == 1
         page.goto("about:blank")
         watch.refuse.clear()
         watch.pushes.clear()

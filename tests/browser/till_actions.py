@@ -70,7 +70,12 @@ class Till:
         return cents(self.page.text_content("[data-total]"))
 
     def waiting(self) -> int:
+        """The sales waiting to be sent, the number on the cloud."""
         return int(self.page.text_content("[data-sync-count]"))
+
+    def changes_waiting(self) -> int:
+        """Every change waiting to be sent: the sales and the others."""
+        return int(self.page.get_attribute("[data-sync-cloud]", "data-waiting"))
 
     def tile(self, name: str):
         return self.page.get_by_role("button", name=re.compile("^" + re.escape(name)))
