@@ -1,5 +1,5 @@
 """The phone's screens hold on a 360×740 screen in French and Arabic: nothing covered, no word
-cut, the main action in the thumb zone."""
+cut, the main action in the thumb zone, words readable in the sun."""
 
 import pytest
 
@@ -148,3 +148,10 @@ CONTRAST = """(selector) => {
   const [a, b] = [luminance(ink), luminance(background)].sort((x, y) => y - x);
   return (a + 0.05) / (b + 0.05);
 }"""
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_empty_basket_hint_reads_in_the_sun(page, language):
+    _open_till(page, language)
+    assert page.locator("[data-action=pay]").is_disabled()
+    assert page.evaluate(CONTRAST, "[data-basket-count]") >= 4.5
