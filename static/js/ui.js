@@ -13,9 +13,10 @@ export const CONFIG = readJson("phone-config");
 const WORDS = readJson("phone-strings");
 const plurals = new Intl.PluralRules(CONFIG.locale || document.documentElement.lang || "fr");
 
+// A ✓ never goes alone to the next line.
 function fill(text, params) {
   return String(text).replace(/%\((\w+)\)s/g, (whole, name) => (
-    name in params ? String(params[name]) : whole));
+    name in params ? String(params[name]) : whole)).replace(/ ✓/g, "\u00a0✓");
 }
 
 export function t(key, params = {}) {

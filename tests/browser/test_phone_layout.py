@@ -155,3 +155,26 @@ def test_the_empty_basket_hint_reads_in_the_sun(page, language):
     _open_till(page, language)
     assert page.locator("[data-action=pay]").is_disabled()
     assert page.evaluate(CONTRAST, "[data-basket-count]") >= 4.5
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_recorded_keeps_its_tick_and_dialogs_their_icon_beside_the_title(page, language):
+    till = _open_till(page, language)
+    till.sell({"Bol raku": 1}, "card")
+    lines = page.evaluate("""() => {
+      const range = document.createRange();
+      range.selectNodeContents(document.querySelector("[data-toast-text]"));
+      return new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size;
+    }""")
+    assert lines == 1, "the ✓ went to a line of its own"
+    till.tab("sales")
+    page.locator(".sale-row button:not([disabled])").first.click()
+    beside = page.evaluate("""() => {
+      const title = document.querySelector("[data-dialog=void] h2");
+      const icon = title.querySelector("svg").getBoundingClientRect();
+      const range = document.createRange();
+      range.selectNodeContents(title);
+      const first = [...range.getClientRects()].filter((r) => r.width > 30)[0];
+      return icon.bottom > first.top && icon.top < first.bottom;
+    }""")
+    assert beside, "the icon sits alone above the title"
