@@ -180,6 +180,9 @@ class Till {
     cloud.setAttribute("aria-label", [cloud.dataset.label,
       waitingText(view.waitingSales, view.waitingOthers), when].join(". "));
     if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status, zone);
+    const offline = this.engine.status === "offline";
+    $("[data-action=sync-now]").disabled = offline;
+    $("[data-sync-offline]").hidden = !offline;
   }
 
   // Something in progress, that a reload (a new version) would cut off: a basket, the pay

@@ -2,6 +2,7 @@
 cut, the main action in the thumb zone, words readable in the sun."""
 
 import pytest
+from playwright.sync_api import expect
 
 from .till_actions import Till
 
@@ -178,3 +179,20 @@ def test_recorded_keeps_its_tick_and_dialogs_their_icon_beside_the_title(page, l
       return icon.bottom > first.top && icon.top < first.bottom;
     }""")
     assert beside, "the icon sits alone above the title"
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_send_now_waits_with_a_word_why_while_offline(page, language):
+    _open_till(page, language)
+    page.context.set_offline(True)
+    page.wait_for_function(
+        "document.querySelector('[data-sync-cloud]').dataset.status === 'offline'")
+    page.click("[data-action=sync-panel]")
+    expect(page.locator("[data-action=sync-now]")).to_be_disabled()
+    why = page.locator("[data-sync-offline]")
+    expect(why).to_be_visible()
+    assert why.text_content().strip()
+    assert page.evaluate(CONTRAST, "[data-action=sync-now]") >= 4.5
+    page.context.set_offline(False)
+    expect(page.locator("[data-action=sync-now]")).to_be_enabled()
+    expect(why).to_be_hidden()
