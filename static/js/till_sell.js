@@ -249,7 +249,8 @@ export class Sell {
   speak() {
     const change = this.received.cents - this.total;
     if (change < 0 || !window.speechSynthesis) return;
-    const words = new SpeechSynthesisUtterance(t("say_change", {amount: money(change)}));
+    const words = new SpeechSynthesisUtterance(
+      t("say_change", {amount: money(change)}).replace(/[\u2068\u2069]/g, ""));
     words.lang = document.documentElement.lang;
     speechSynthesis.cancel();
     speechSynthesis.speak(words);

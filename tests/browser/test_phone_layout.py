@@ -196,3 +196,13 @@ def test_send_now_waits_with_a_word_why_while_offline(page, language):
     page.context.set_offline(False)
     expect(page.locator("[data-action=sync-now]")).to_be_enabled()
     expect(why).to_be_hidden()
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_values_in_sentences_are_isolated_right_to_left(page, language):
+    """"آخر إرسال: 08:21 م": the time keeps its own direction inside the Arabic sentence."""
+    _open_till(page, language)
+    page.click("[data-action=sync-panel]")
+    more = page.locator("[data-dialog=sync] [data-badge-more]").text_content()
+    isolated = "\u2068" in more and "\u2069" in more
+    assert isolated == (language == "ar"), more
