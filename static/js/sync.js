@@ -120,7 +120,8 @@ export class SyncEngine extends EventTarget {
     try {
       await withLock(() => this.pushThenPull());
       this.failures = 0;
-      this.changed("ok");
+      // A sync that ended after the network went away is no sign the phone is online.
+      this.changed(navigator.onLine ? "ok" : "offline");
     } catch (error) {
       const kind = error instanceof SyncFailure ? error.kind : "error";
       if (kind !== "login") this.failures += 1;

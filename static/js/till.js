@@ -180,7 +180,7 @@ class Till {
     cloud.setAttribute("aria-label", [cloud.dataset.label,
       waitingText(view.waitingSales, view.waitingOthers), when].join(". "));
     if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status, zone);
-    const offline = this.engine.status === "offline";
+    const offline = this.engine.status === "offline" || !navigator.onLine;
     $("[data-action=sync-now]").disabled = offline;
     $("[data-sync-offline]").hidden = !offline;
   }

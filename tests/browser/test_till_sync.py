@@ -9,7 +9,14 @@ from playwright.sync_api import expect
 from ..test_sync_scenarios import backup, restore
 from .conftest import PHONE
 from .till_actions import Till
-from .till_world import Network, ServerWatch, another_phone_sells, new_artisan, server_day
+from .till_world import (
+    Network,
+    ServerWatch,
+    another_phone_sells,
+    new_artisan,
+    server_day,
+    wait_until,
+)
 
 OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 DAY_MS = 24 * 3600 * 1000
@@ -187,5 +194,36 @@ def test_a_server_restored_from_a_backup_gets_the_sales_again_and_the_screen_kee
         server = server_day(live_app, grace.stall_id)
         assert server["sales"] == 3
         assert till.total() == 1800 + 3500 + 1400 == server["summary"].takings_cents
+    finally:
+        phone.close()
+
+
+def test_a_sync_that_ends_after_the_network_went_away_still_says_offline(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        _open_day(till, grace)
+        meta = till.meta()
+        held = []
+        page.route("**/api/v1/sync/pull", lambda route: held.append(route))  # on its way…
+        page.click("[data-action=sync-panel]")
+        page.click("[data-action=sync-now]")
+        page.wait_for_function("document.querySelector('[data-sync-cloud]').dataset.status"
+                               " === 'syncing'")
+        while not held:
+            page.wait_for_timeout(20)  # the pull reaches the route
+        phone.set_offline(True)  # …when the network goes
+        page.wait_for_function("document.querySelector('[data-sync-cloud]').dataset.status"
+                               " === 'offline'")
+        held[0].fulfill(status=200, content_type="application/json", body=json.dumps(
+            {"cookie": meta["cookie"], "last_seq": meta["confirmed"], "patch": []}))
+        wait_until(lambda: till.meta()["last_sync_at"] > meta["last_sync_at"],
+                   what="the late answer applied")
+        page.wait_for_function("document.body.dataset.drawing !== 'true'")
+        expect(page.locator("[data-sync-cloud]")).to_have_attribute("data-status", "offline")
+        expect(page.locator("[data-action=sync-now]")).to_be_disabled()
     finally:
         phone.close()
