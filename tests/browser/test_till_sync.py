@@ -46,6 +46,7 @@ def test_one_sender_at_a_time_for_two_tabs_and_the_worker(browser, live_app, liv
         network = Network(live_server, phone)
         network.off()
         for till in (one, two):
+            till.page.bring_to_front()  # the tab in front is the one the thumb is on
             till.sell({"Bol raku": 1}, "card")
             till.sell({"Vase boule": 1}, "card")
         # The network comes back to both tabs at once, and to the worker; the server is slow.
