@@ -166,7 +166,8 @@ export function guardLogout(db) {
 export function waitingText(sales, others) {
   if (!sales && !others) return t("all_sent");
   if (!sales) return tn("waiting", others);
-  return others ? `${tn("sales_waiting", sales)} ${tn("others_waiting", others)}`
+  // "+ 4 other changes" goes to the next line whole, never "+" alone at the end of one.
+  return others ? `${tn("sales_waiting", sales)} ${tn("others_waiting", others).replace(/^\+ /, "+\u00a0")}`
     : tn("sales_waiting", sales);
 }
 

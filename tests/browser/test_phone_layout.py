@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .till_actions import Till
+from .till_world import phone_screenshot
 
 # For every child of the top bar: is it inside the bar? And at the middle of each tab, is the
 # tab itself what a thumb would touch (not something of the bar spilling over it)?
@@ -97,6 +98,7 @@ def test_the_close_screen_fits_one_screen_with_its_action_in_the_thumb_zone(page
               button: rect(document.querySelector("[data-action=close-stall]")),
               display: rect(document.querySelector("[data-keypad=counted] .keypad-display"))};
     }""")
+    phone_screenshot(page, f"till-close-{language}")
     assert box["scrolled"] == 0
     assert box["keysBottom"] <= box["barTop"], "the last keypad row is under the bar"
     assert box["display"]["top"] >= 116  # under the top bar and the tabs
@@ -120,6 +122,7 @@ def test_stock_buttons_are_thumb_wide_and_their_words_whole(page, language):
         || words.scrollWidth > words.clientWidth;
       return {text: words.textContent, width: box.width, height: box.height, lines, cut};
     })""")
+    phone_screenshot(page, f"till-stock-{language}")
     assert len(buttons) == 4
     for button in buttons:
         assert button["width"] >= 48 and button["height"] >= 48, button

@@ -60,6 +60,9 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
             prices["Tasse émaillée"] = 1200
         if number == 20:
             till.adjust("Vase boule", "restock", 3)  # more vases from the van
+            till.tab("stock")
+            phone_screenshot(page, f"till-stock-{database}")
+            till.tab("sell")
         items = {name: 1} if number % 7 else {name: 1, "Grand saladier": 1}
         if number == 0:
             items = {"Bol raku": 2, "Tasse émaillée": 1}
