@@ -164,3 +164,45 @@ def test_times_are_the_markets_even_when_the_phone_is_set_to_another_zone(
             synced.strftime("%H:%M"))
     finally:
         phone.close()
+
+
+# The next write to the outbox lands on disk, but tells the page it failed (what a phone low on
+# memory or a browser bug can do).
+LIE_ONCE = """
+const open = IDBDatabase.prototype.transaction;
+IDBDatabase.prototype.transaction = function (stores, mode, options) {
+  const tx = open.call(this, stores, mode, options);
+  if (window.__lieOnce && mode === "readwrite" && [].concat(stores).includes("outbox")) {
+    window.__lieOnce = false;
+    let aborted = null;
+    Object.defineProperty(tx, "onabort", {set(fn) { aborted = fn; }, get: () => aborted});
+    Object.defineProperty(tx, "oncomplete", {set(fn) {
+      tx.addEventListener("complete", () => (aborted ? aborted() : fn()));
+    }});
+  }
+  return tx;
+};
+"""
+
+
+def test_a_sale_stored_despite_an_error_is_recorded_once(browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    phone.add_init_script(LIE_ONCE)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.wait_synced()
+        phone.set_offline(True)  # no sync writes in between
+        till.basket({"Vase boule": 1})
+        till.pay("card")
+        page.evaluate("window.__lieOnce = true")
+        sale_id = till.confirm()  # "Recorded ✓", not "Not recorded"
+        assert page.evaluate("window.__lieOnce") is False, "no write lied"
+        assert [row["id"] for row in till.outbox() if row["type"] == "sale.record"] == [sale_id]
+        assert till.total() == 3500 and till.waiting() == 1
+    finally:
+        phone.close()
