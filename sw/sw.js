@@ -248,7 +248,10 @@ self.addEventListener("sync", (event) => {
 async function pushForSession() {
   const login = await sessionLogin();  // no network: this throws, and the browser tries again
   const name = login && await databaseOf(login);
-  if (name) await withLock(() => pushOutbox(name));
+  const sent = name ? await withLock(() => pushOutbox(name)) : 0;
+  // Only news is told: a page told after every wake-up would sync again at once, fail again
+  // (a failing pull), ask Background Sync again, and the two would storm the server.
+  if (!sent) return;
   for (const client of await self.clients.matchAll({type: "window"})) {
     client.postMessage({type: "synced"});
   }
@@ -302,29 +305,33 @@ function idbDone(transaction) {
   });
 }
 
+// Send the outbox; return how many pushes the server took.
 async function pushOutbox(name) {
   const db = await idbRequest(indexedDB.open(name));
+  let sent = 0;
   try {
-    if (!db.objectStoreNames.contains("outbox")) return;
+    if (!db.objectStoreNames.contains("outbox")) return sent;
     for (let round = 0; round < 20; round += 1) {
       const read = db.transaction(["meta", "outbox"], "readonly");
       const clientId = ((await idbRequest(read.objectStore("meta").get("client_id"))) || {}).value;
       const {rows} = await RULES.unconfirmedIn(read, RULES.MAX_PUSH);
-      if (!clientId || !rows.length) return;
+      if (!clientId || !rows.length) return sent;
       const response = await fetch(CONFIG.push_url, {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "Accept": "application/json"},
         body: JSON.stringify(RULES.pushBody(clientId, rows, CONFIG.app_version)),
       });
-      if (response.status === 401 || response.status === 403) return;  // log in again first
+      if (response.status === 401 || response.status === 403) return sent;  // log in again first
       if (response.status !== 200 && response.status !== 409) throw new Error(`push ${response.status}`);
       const answer = await response.json();
       if (!Number.isInteger(answer.last_seq)) throw new Error("push: no last_seq");
       // The phone numbers from an older copy of itself: the next page renumbers (sync.js).
-      if (answer.client_reset === true) return;
+      if (answer.client_reset === true) return sent;
       await confirmUpTo(db, answer.last_seq);
-      if (response.status === 200 && rows.length < RULES.MAX_PUSH) return;
+      sent += 1;
+      if (response.status === 200 && rows.length < RULES.MAX_PUSH) return sent;
     }
+    return sent;
   } finally {
     db.close();
   }

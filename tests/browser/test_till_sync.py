@@ -3,6 +3,7 @@ a time, a pull never erases what waits, confirmed changes kept 30 days, a sync w
 back to the screen, and the phone's word on what still waits for the server."""
 
 import json
+import time
 
 from playwright.sync_api import expect
 
@@ -226,5 +227,28 @@ def test_a_sync_that_ends_after_the_network_went_away_still_says_offline(
         page.wait_for_function("document.body.dataset.drawing !== 'true'")
         expect(page.locator("[data-sync-cloud]")).to_have_attribute("data-status", "offline")
         expect(page.locator("[data-action=sync-now]")).to_be_disabled()
+    finally:
+        phone.close()
+
+
+def test_a_failing_pull_is_not_retried_in_a_storm_by_the_page_and_the_worker(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        _open_day(till, grace)
+        till.wait_offline_ready()  # the worker is there, with its Background Sync
+        pulls = []
+
+        def busy(route):
+            pulls.append(time.monotonic())
+            route.fulfill(status=503, body="busy")
+
+        phone.route("**/api/v1/sync/pull", busy)
+        till.sell({"Bol raku": 1}, "card")  # its push goes through; every pull fails
+        wait_until(lambda: len(pulls) >= 4, what="four pulls", page=till.page)
+        # Back-off: 1 to 2 s, then 2 to 4 s between tries; a storm makes them in a blink.
+        assert pulls[3] - pulls[0] > 2.5, [round(t - pulls[0], 2) for t in pulls]
     finally:
         phone.close()

@@ -161,8 +161,11 @@ class Network:
 
 
 
-def wait_until(condition, timeout: float = 20.0, what: str = "the condition"):
-    """Wait until ``condition()`` is true (the server's side, which no page can wait for)."""
+def wait_until(condition, timeout: float = 20.0, what: str = "the condition", page=None):
+    """Wait until ``condition()`` is true (the server's side, which no page can wait for).
+
+    With ``page``, the wait lets Playwright run meanwhile (its route handlers only run then).
+    """
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -170,7 +173,10 @@ def wait_until(condition, timeout: float = 20.0, what: str = "the condition"):
             return value
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out waiting for {what}")
-        time.sleep(0.05)
+        if page is not None:
+            page.wait_for_timeout(50)
+        else:
+            time.sleep(0.05)
 
 
 class ServerWatch:
