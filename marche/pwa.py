@@ -68,6 +68,11 @@ def sw_version() -> str:
     return f"{current_app.config['APP_VERSION']}-{digest.hexdigest()[:8]}"
 
 
+def app_version() -> str:
+    """Return the version every push names, the page's and the service worker's alike."""
+    return sw_version()
+
+
 def _sw_source() -> str:
     return (Path(asset_dir("sw")) / "sw.js").read_text(encoding="utf-8")
 
@@ -76,15 +81,20 @@ def sw_config() -> dict:
     """Return what the service worker is told: its version and what to keep offline."""
     return {
         "version": str(sw_version()),
+        "app_version": app_version(),
         "static": [asset_url(name) for name in static_assets()],
-        "pages": [url_for("stall.till"), url_for("offline")],
+        # The artisan's pages: forgotten at log-out, kept again at the next page while logged in.
+        "pages": [url_for("stall.till")],
+        # Nothing personal: kept with the static files, so it outlives a log-out.
         "offline": url_for("offline"),
+        "outbox_rules": asset_url("js/outbox_rules.js"),
         "cached_prefixes": [url_for("stall.today")],
         "media_prefix": url_for("media", key="k", size="thumb").rsplit("/", 2)[0] + "/",
         "static_prefix": url_for("static", filename=""),
         "htmx": {"url": current_app.config["HTMX_URL"],
                  "integrity": current_app.config["HTMX_SRI"]},
         "push_url": url_for("api.sync_push"),
+        "session_url": url_for("api.current_session"),
     }
 
 

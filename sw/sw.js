@@ -1,15 +1,19 @@
 /* Marché's service worker: the till keeps working with no network.
  *
  * - Static files (CSS, scripts, icons) are precached under versioned URLs and served from the
- *   cache first. Product photos are cached as they are seen (their URL never changes content).
+ *   cache first, with the offline page (nothing personal on it: it outlives a log-out).
+ *   Product photos are cached as they are seen (their URL never changes content).
  * - Page navigations: the network first, with a short timeout, then the cached copy, then the
- *   offline page. Only the artisan's pages are kept (never a log-in or a coach page).
- * - The pinned htmx from the CDN is cached when reachable; the till never needs it.
+ *   offline page. Only the artisan's pages are kept (never a log-in or a coach page); log-out
+ *   forgets them, and the next page opened while logged in asks for the till again.
+ * - The pinned htmx from the CDN (or wherever MARCHE_HTMX_URL puts it, maybe this server) is
+ *   cached when reachable; the till never needs it.
  * - A new version waits: the page says "a new version is ready" and tells it to take over at a
  *   quiet moment (never with a basket in progress). Caches are named marche-<kind>-<version>;
  *   on activate only marche- caches of other versions are deleted. Sales are never in a cache:
  *   they live in IndexedDB, which a new version reads as it is.
- * - Background Sync: the outbox is sent even when no page is open (where the browser has it).
+ * - Background Sync: the outbox is sent even when no page is open (where the browser has it),
+ *   only the signed-in artisan's, with the outbox's rules of the pages (static/js/outbox_rules.js).
  *
  * The server writes the configuration below (version, file list, addresses) when serving it.
  */
@@ -25,10 +29,15 @@ const CACHE = {
   media: "marche-media-1",
 };
 const EXPECTED = new Set(Object.values(CACHE));
+// The htmx address as the fetch events name it (an operator may give a path on this server).
+const HTMX_URL = CONFIG.htmx && CONFIG.htmx.url
+  ? new URL(CONFIG.htmx.url, self.location.origin).href : null;
 const NAVIGATION_TIMEOUT_MS = 3000;
 const SYNC_TAG = "marche-sync";
-const MAX_PUSH = 500;
-const KEEP_CONFIRMED_MS = 30 * 24 * 3600 * 1000;
+
+// The outbox's bookkeeping, the same file the pages import (self.MarcheOutbox).
+if (CONFIG.outbox_rules) importScripts(CONFIG.outbox_rules);
+const RULES = self.MarcheOutbox;
 
 // ---------------------------------------------------------------- install, activate, messages
 
@@ -37,9 +46,18 @@ self.addEventListener("install", (event) => {
     const cache = await caches.open(CACHE.static);
     // Every file must arrive, or this version does not install and the old one stays.
     await cache.addAll((CONFIG.static || []).map((url) => new Request(url, {cache: "no-cache"})));
+    await precacheOffline(cache);
     await Promise.all([precachePages(), precacheHtmx()]);
   })());
 });
+
+async function precacheOffline(cache) {
+  // In the artisan's language (the session's), but with no one's figures on it.
+  const url = CONFIG.offline || "/offline";
+  const response = await fetch(new Request(url, {credentials: "same-origin", cache: "no-cache"}));
+  if (!keepable(response)) throw new Error(`offline page: ${response.status}`);
+  await cache.put(pageKey(url), response);
+}
 
 async function precachePages() {
   // The till's page needs the artisan's session: kept only when it really is the page.
@@ -55,21 +73,20 @@ async function precachePages() {
 }
 
 async function precacheHtmx() {
-  const htmx = CONFIG.htmx;
-  if (!htmx || !htmx.url) return;
+  if (!HTMX_URL) return;
   const cache = await caches.open(CACHE.cdn);
   try {
-    const response = await fetch(new Request(htmx.url, {
-      mode: "cors", credentials: "omit", integrity: htmx.integrity || ""}));
+    const response = await fetch(new Request(HTMX_URL, {
+      mode: "cors", credentials: "omit", integrity: CONFIG.htmx.integrity || ""}));
     if (response.ok) {
-      await cache.put(htmx.url, response);
+      await cache.put(HTMX_URL, response);
       return;
     }
   } catch (error) {
     // The CDN is unreachable: keep the copy an older version had, if any.
   }
-  const older = await caches.match(htmx.url);
-  if (older) await cache.put(htmx.url, older);
+  const older = await caches.match(HTMX_URL);
+  if (older) await cache.put(HTMX_URL, older);
 }
 
 self.addEventListener("activate", (event) => {
@@ -105,6 +122,9 @@ self.addEventListener("message", (event) => {
   } else if (data.type === "forget-pages") {
     // Log-out: the next person on this phone must not see this artisan's pages.
     event.waitUntil(forgetPages());
+  } else if (data.type === "cache-pages") {
+    // A page opened while logged in, and the till is not kept (after a log-out): keep it again.
+    event.waitUntil(precachePages().then(() => reply({type: "pages-cached"})));
   }
 });
 
@@ -134,7 +154,7 @@ self.addEventListener("fetch", (event) => {
   const request = event.request;
   if (request.method !== "GET") return;
   const url = new URL(request.url);
-  if (CONFIG.htmx && url.href === CONFIG.htmx.url) {
+  if (url.href === HTMX_URL) {
     event.respondWith(cacheFirst(request, CACHE.cdn));
   } else if (url.origin !== self.location.origin) {
     return;
@@ -213,28 +233,57 @@ async function cacheFirst(request, cacheName) {
 // ---------------------------------------------------------------- background sync
 // The pages send the outbox themselves (static/js/sync.js); this only runs when the browser
 // wakes the worker after the network came back, maybe with no page open. It reads the same
-// IndexedDB stores ("meta", "outbox"; see static/js/idb.js), under the same lock, so there is
-// one sender at a time; it pushes and confirms, and leaves the pull to the next page.
+// IndexedDB stores ("meta", "outbox"; see static/js/idb.js) with the same rules
+// (static/js/outbox_rules.js), under the same lock, so there is one sender at a time; it pushes
+// and confirms, and leaves the pull to the next page.
+//
+// Only the outbox of the artisan the browser's session belongs to: sent with this session,
+// another artisan's changes would be refused, or, under a client id the server does not know
+// yet, would make that artisan's phone this one's, and their sales be refused after.
 
 self.addEventListener("sync", (event) => {
-  if (event.tag === SYNC_TAG) event.waitUntil(pushEveryOutbox());
+  if (event.tag === SYNC_TAG) event.waitUntil(pushForSession());
 });
 
-async function pushEveryOutbox() {
-  const databases = indexedDB.databases ? await indexedDB.databases() : [];
-  let failed = false;
-  for (const {name} of databases) {
-    if (!/^marche-u\d+$/.test(name || "")) continue;
-    try {
-      await withLock(() => pushOutbox(name));
-    } catch (error) {
-      failed = true;
-    }
-  }
+async function pushForSession() {
+  const login = await sessionLogin();  // no network: this throws, and the browser tries again
+  const name = login && await databaseOf(login);
+  const sent = name ? await withLock(() => pushOutbox(name)) : 0;
+  // Only news is told: a page told after every wake-up would sync again at once, fail again
+  // (a failing pull), ask Background Sync again, and the two would storm the server.
+  if (!sent) return;
   for (const client of await self.clients.matchAll({type: "window"})) {
     client.postMessage({type: "synced"});
   }
-  if (failed) throw new Error("Some changes could not be sent; the browser will try again.");
+}
+
+// Who the session is: the server says (GET /api/v1/session); nobody logged in is null.
+async function sessionLogin() {
+  const response = await fetch(CONFIG.session_url, {
+    credentials: "same-origin", cache: "no-store", headers: {"Accept": "application/json"}});
+  if (response.status === 401 || response.status === 403) return null;
+  if (!response.ok) throw new Error(`session ${response.status}`);
+  const answer = await response.json();
+  return (answer && answer.user && answer.user.login) || null;
+}
+
+// The database whose pages said it is this artisan's (meta "owner", see outbox.js markOwner).
+async function databaseOf(login) {
+  const databases = indexedDB.databases ? await indexedDB.databases() : [];
+  const owned = [];
+  for (const {name} of databases) {
+    if (!/^marche-u\d+$/.test(name || "")) continue;
+    const db = await idbRequest(indexedDB.open(name));
+    try {
+      if (!db.objectStoreNames.contains("meta")) continue;
+      const read = db.transaction(["meta"], "readonly");
+      const owner = await idbRequest(read.objectStore("meta").get("owner"));
+      if (owner && owner.value === login) owned.push(name);
+    } finally {
+      db.close();
+    }
+  }
+  return owned.length === 1 ? owned[0] : null;  // two claim the login: the pages will know
 }
 
 function withLock(work) {
@@ -256,53 +305,48 @@ function idbDone(transaction) {
   });
 }
 
+// Send the outbox; return how many pushes the server took.
 async function pushOutbox(name) {
   const db = await idbRequest(indexedDB.open(name));
+  let sent = 0;
   try {
-    if (!db.objectStoreNames.contains("outbox")) return;
+    if (!db.objectStoreNames.contains("outbox")) return sent;
     for (let round = 0; round < 20; round += 1) {
       const read = db.transaction(["meta", "outbox"], "readonly");
       const clientId = ((await idbRequest(read.objectStore("meta").get("client_id"))) || {}).value;
-      const confirmed = ((await idbRequest(read.objectStore("meta").get("confirmed"))) || {}).value || 0;
-      const rows = await idbRequest(read.objectStore("outbox")
-        .getAll(IDBKeyRange.lowerBound(confirmed, true), MAX_PUSH));
-      if (!clientId || !rows.length) return;
+      const {rows} = await RULES.unconfirmedIn(read, RULES.MAX_PUSH);
+      if (!clientId || !rows.length) return sent;
       const response = await fetch(CONFIG.push_url, {
         method: "POST", credentials: "same-origin",
         headers: {"Content-Type": "application/json", "Accept": "application/json"},
-        body: JSON.stringify({
-          client_id: clientId, sent_at: new Date().toISOString(), app_version: VERSION,
-          mutations: rows.map(({seq, id, type, occurred_at, payload}) => (
-            {seq, id, type, occurred_at, payload}))}),
+        body: JSON.stringify(RULES.pushBody(clientId, rows, CONFIG.app_version)),
       });
-      if (response.status === 401 || response.status === 403) return;  // log in again first
+      if (response.status === 401 || response.status === 403) return sent;  // log in again first
       if (response.status !== 200 && response.status !== 409) throw new Error(`push ${response.status}`);
       const answer = await response.json();
       if (!Number.isInteger(answer.last_seq)) throw new Error("push: no last_seq");
       // The phone numbers from an older copy of itself: the next page renumbers (sync.js).
-      if (answer.client_reset === true) return;
+      if (answer.client_reset === true) return sent;
       await confirmUpTo(db, answer.last_seq);
-      if (response.status === 200 && rows.length < MAX_PUSH) return;
+      sent += 1;
+      if (response.status === 200 && rows.length < RULES.MAX_PUSH) return sent;
     }
+    return sent;
   } finally {
     db.close();
   }
 }
 
 async function confirmUpTo(db, lastSeq) {
-  // The same bookkeeping as static/js/outbox.js: confirmed rows are kept 30 days.
   const write = db.transaction(["meta", "outbox"], "readwrite", {durability: "strict"});
-  const meta = write.objectStore("meta");
-  const outbox = write.objectStore("outbox");
-  const now = Date.now();
-  meta.put({key: "confirmed", value: lastSeq});
-  const taken = ((await idbRequest(meta.get("seq"))) || {}).value || 0;
-  if (taken < lastSeq) meta.put({key: "seq", value: lastSeq});
-  const rows = await idbRequest(outbox.getAll());
-  for (const row of rows) {
-    if (row.seq <= lastSeq && !row.confirmed_at) outbox.put({...row, confirmed_at: now});
-    else if (row.seq > lastSeq && row.confirmed_at) outbox.put({...row, confirmed_at: null});
-    else if (row.confirmed_at && now - row.confirmed_at > KEEP_CONFIRMED_MS) outbox.delete(row.seq);
+  const done = idbDone(write);
+  try {
+    await RULES.confirmIn(write, lastSeq);
+  } catch (error) {
+    done.catch(() => {});
+    try { write.abort(); } catch (ignored) { /* already finished */ }
+    throw error;
   }
-  await idbDone(write);
+  await done;
+  RULES.announce(db.name);
 }

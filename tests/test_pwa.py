@@ -4,6 +4,7 @@ import io
 import json
 import re
 import uuid
+from pathlib import Path
 
 import pytest
 from PIL import Image
@@ -36,7 +37,12 @@ def test_service_worker_is_served_uncached_at_the_root_with_its_version(app, cli
     assert "{{SW_CONFIG}}" not in body
     config = _sw_config(body)
     assert config["version"].startswith(app.config["APP_VERSION"] + "-")
-    assert "/stall/till" in config["pages"] and "/offline" in config["pages"]
+    assert "/stall/till" in config["pages"]
+    # The offline page is kept with the static files: a log-out forgets the pages, not it.
+    assert config["offline"] == "/offline" and "/offline" not in config["pages"]
+    assert 'importScripts(CONFIG.outbox_rules)' in body
+    assert config["outbox_rules"] in config["static"]
+    assert config["session_url"] == "/api/v1/session"
     assert config["htmx"] == {"url": app.config["HTMX_URL"], "integrity": app.config["HTMX_SRI"]}
     # Every file kept offline is named with its content's hash, and is really there.
     assert any(url.startswith("/static/js/till.js?v=") for url in config["static"])
@@ -189,3 +195,50 @@ def test_only_the_artisan_gets_their_own_till(client, stage, who):
         page = response.get_data(as_text=True)
         assert f'"db": "marche-u{stage.bilal}"' in page
         assert f"marche-u{stage.awa}" not in page
+
+
+def _links(page: str) -> dict[str, str]:
+    return {rel: href for rel, href in re.findall(r'<link rel="(stylesheet|icon)" href="([^"]+)"',
+                                                  page)}
+
+
+def test_every_page_links_the_sheet_and_icon_the_worker_keeps(app, client, stage):
+    """A URL without its version is not in the worker's cache: it would wait for the network."""
+    kept = set(_sw_config(client.get("/sw.js").get_data(as_text=True))["static"])
+    pages = {"log-in": client.get("/auth/pin"), "offline": client.get("/offline"),
+             "public": client.get(f"/s/{stage.awa_slug}")}
+    log_in(client, "awa")
+    pages |= {"today": client.get("/stall/"), "till": client.get("/stall/till")}
+    for name, response in pages.items():
+        assert response.status_code == 200, name
+        links = _links(response.get_data(as_text=True))
+        assert set(links) == {"stylesheet", "icon"}, name
+        assert links["stylesheet"] in kept and links["icon"] in kept, (name, links)
+
+
+def test_the_page_and_the_worker_send_one_app_version(app, client, stage):
+    log_in(client, "awa")
+    page = client.get("/stall/till").get_data(as_text=True)
+    config = json.loads(re.search(
+        r'<script type="application/json" id="phone-config">(.*?)</script>', page, re.S).group(1))
+    worker = _sw_config(client.get("/sw.js").get_data(as_text=True))
+    assert config["app_version"] == worker["app_version"] == worker["version"]
+    assert config["app_version"].startswith(app.config["APP_VERSION"] + "-")
+    assert config["login"] == "awa"
+    # One place builds the push and confirms it, for the pages and the worker alike.
+    sw = (Path(__file__).resolve().parents[1] / "sw" / "sw.js").read_text()
+    assert "RULES.pushBody(" in sw and "RULES.confirmIn(" in sw and "RULES.unconfirmedIn(" in sw
+    assert "confirmed_at" not in sw and "app_version:" not in sw
+
+
+def test_a_self_hosted_htmx_is_the_one_the_pages_and_the_worker_use(app, client, stage):
+    app.config["HTMX_URL"] = "/vendor/htmx-2.0.11.min.js"
+    app.config["HTMX_SRI"] = "sha384-self-hosted"
+    log_in_coach(client)
+    page = client.get("/coach/").get_data(as_text=True)
+    assert ('<script src="/vendor/htmx-2.0.11.min.js" integrity="sha384-self-hosted" '
+            'crossorigin="anonymous" defer></script>') in page
+    assert "cdn.jsdelivr.net" not in page
+    worker = _sw_config(client.get("/sw.js").get_data(as_text=True))
+    assert worker["htmx"] == {"url": "/vendor/htmx-2.0.11.min.js",
+                              "integrity": "sha384-self-hosted"}

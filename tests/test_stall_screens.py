@@ -53,6 +53,16 @@ def test_today_shows_my_stall_big_and_the_next_markets(client, stage):
     assert "/stall/products" in page and "/stall/me/page" in page
 
 
+def test_today_isolates_dates_times_and_names_for_right_to_left(client, stage):
+    """In Arabic, "10:00 ص–6:00 م" beside a date and a French place name must not scramble."""
+    client.get("/lang/ar?next=/stall/")
+    page = client.get("/stall/").get_data(as_text=True)
+    card = re.search(r'<section class="card card-today">.*?</section>', page, re.S).group(0)
+    assert re.search(r'<span class="nowrap"><bdi>[^<]+</bdi>–<bdi>[^<]+</bdi></span>', card)
+    assert re.search(r"<bdi>[^<]*2\d{3}[^<]*</bdi>", card)  # the date, on its own
+    assert "<bdi>Marché de la Cour Carrée</bdi>" in card
+
+
 def test_today_without_any_market_says_the_coach_will_add_me(app, client):
     with rows(app) as make:
         make.artisan(login="chen", cohort=make.cohort())

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from .. import reports
 from ..extensions import db
 from ..models import Market, MovementKind, Role, Sale, Stall, StallStatus, StockMovement
+from ..pwa import app_version
 from ..security import role_required
 from ..web import render
 from .access import my_profile
@@ -33,11 +34,12 @@ def phone_config() -> dict:
     """Return what every script of the artisan's phone needs to know, for this user."""
     return {
         "user": current_user.id,
+        "login": current_user.login,
         "db": f"marche-u{current_user.id}",
         "locale": intl_locale(),
         "currency": current_app.config["CURRENCY"],
         "timezone": current_app.config["DEFAULT_TIMEZONE"],
-        "app_version": current_app.config["APP_VERSION"],
+        "app_version": app_version(),
         "push_url": url_for("api.sync_push"),
         "pull_url": url_for("api.sync_pull"),
         "sw_url": url_for("service_worker"),

@@ -32,6 +32,12 @@ def _plurals() -> dict[str, dict[str, str]]:
         "waiting": {c: t.ngettext("%(num)s change waiting to be sent",
                                   "%(num)s changes waiting to be sent", n)
                     for c, n in examples},
+        # The sales waiting, which the artisan counts; other changes beside them, apart.
+        "sales_waiting": {c: t.ngettext("%(num)s sale waiting to be sent",
+                                        "%(num)s sales waiting to be sent", n)
+                          for c, n in examples},
+        "others_waiting": {c: t.ngettext("+ %(num)s other change", "+ %(num)s other changes", n)
+                           for c, n in examples},
         "sales": {c: t.ngettext("%(num)s sale", "%(num)s sales", n) for c, n in examples},
     }
 

@@ -4,12 +4,40 @@
 // can never take the same number, and with durability "strict", so that when record() resolves
 // the change is on disk: only then does the screen say "Recorded ✓".
 // A change is confirmed when the server reports last_seq >= its seq; confirmed changes are kept
-// 30 more days (a server restored from a backup can get them again).
+// 30 more days (a server restored from a backup can get them again). That bookkeeping is in
+// outbox_rules.js, shared with the service worker.
 
 import {getMeta, putMeta, request, transact, uuid} from "./idb.js";
+import "./outbox_rules.js";
 
-export const KEEP_CONFIRMED_MS = 30 * 24 * 3600 * 1000;
-export const MAX_PUSH = 500;
+const RULES = self.MarcheOutbox;
+export const {MAX_PUSH, confirmIn, pushBody} = RULES;
+
+// Tell this phone's other tabs that the database changed (they draw again from it).
+export function announce(db) {
+  try {
+    RULES.announce(db.name);
+  } catch (error) {
+    // No BroadcastChannel: the other tabs catch up at their next sync.
+  }
+}
+
+// Call `listener` when another tab (or the worker) wrote to this database.
+export function onAnnounce(db, listener) {
+  if (typeof BroadcastChannel !== "function") return;
+  const channel = new BroadcastChannel(RULES.channelName(db.name));
+  channel.onmessage = () => listener();
+}
+
+// Every page opened while logged in says whose database this is, so that the service worker's
+// Background Sync sends it only with this artisan's session (sw/sw.js).
+export function markOwner(db, login) {
+  if (!login) return Promise.resolve();
+  return transact(db, ["meta"], "readwrite", async (tx) => {
+    const meta = tx.objectStore("meta");
+    if ((await getMeta(meta, "owner")) !== login) await putMeta(meta, "owner", login);
+  });
+}
 
 export function clientId(db) {
   return transact(db, ["meta"], "readwrite", async (tx) => {
@@ -25,9 +53,9 @@ export function clientId(db) {
 
 // Store one change. `also(tx, mutation)` may write more in the same transaction (it names its
 // stores in `stores`): the change and what goes with it are saved together or not at all.
-export function record(db, type, payload, {id = null, stores = [], also = null} = {}) {
+export async function record(db, type, payload, {id = null, stores = [], also = null} = {}) {
   id = id || uuid();  // the server refuses a batch with a change that has no id
-  return transact(db, ["meta", "outbox", ...stores], "readwrite", async (tx) => {
+  const mutation = await transact(db, ["meta", "outbox", ...stores], "readwrite", async (tx) => {
     const meta = tx.objectStore("meta");
     const seq = (await getMeta(meta, "seq", 0)) + 1;
     const mutation = {
@@ -39,45 +67,26 @@ export function record(db, type, payload, {id = null, stores = [], also = null} 
     if (also) await also(tx, mutation);
     return mutation;
   }, {durability: "strict"});
+  announce(db);
+  return mutation;
+}
+
+// Whether a change with this id is on the phone already (a sale saved, whatever the screen said).
+export function stored(db, id) {
+  return transact(db, ["outbox"], "readonly", async (tx) => (
+    (await request(tx.objectStore("outbox").index("id").count(id))) > 0));
 }
 
 // The changes the server does not have yet, oldest first, at most `limit`.
 export function unconfirmed(db, limit = MAX_PUSH) {
-  return transact(db, ["meta", "outbox"], "readonly", async (tx) => {
-    const confirmed = await getMeta(tx.objectStore("meta"), "confirmed", 0);
-    const rows = await request(tx.objectStore("outbox")
-      .getAll(IDBKeyRange.lowerBound(confirmed, true), limit));
-    return {confirmed, rows};
-  });
-}
-
-// Inside a readwrite transaction on meta + outbox: the server holds every change up to lastSeq.
-// It may say less than before (restored from a backup): those changes are sent again.
-export async function confirmIn(tx, lastSeq, {now = Date.now()} = {}) {
-  const meta = tx.objectStore("meta");
-  const outbox = tx.objectStore("outbox");
-  await putMeta(meta, "confirmed", lastSeq);
-  if ((await getMeta(meta, "seq", 0)) < lastSeq) {
-    // Never take a number the server already holds: it would be skipped as a duplicate.
-    await putMeta(meta, "seq", lastSeq);
-  }
-  if ((await getMeta(meta, "pulled", 0)) > lastSeq) await putMeta(meta, "pulled", lastSeq);
-  for (const row of await request(outbox.getAll())) {
-    if (row.seq <= lastSeq && !row.confirmed_at) {
-      outbox.put({...row, confirmed_at: now});
-    } else if (row.seq > lastSeq && row.confirmed_at) {
-      outbox.put({...row, confirmed_at: null});
-    } else if (row.confirmed_at && now - row.confirmed_at > KEEP_CONFIRMED_MS) {
-      outbox.delete(row.seq);
-    }
-  }
+  return transact(db, ["meta", "outbox"], "readonly", (tx) => RULES.unconfirmedIn(tx, limit));
 }
 
 // The server says this phone numbers from an older copy of itself (a restored backup): it
 // used a number twice. Take a new client id and number every change again from 1, ids kept:
 // the server skips those it already has (by id) and stores the others.
-export function resetClient(db) {
-  return transact(db, ["meta", "outbox"], "readwrite", async (tx) => {
+export async function resetClient(db) {
+  await transact(db, ["meta", "outbox"], "readwrite", async (tx) => {
     const meta = tx.objectStore("meta");
     const outbox = tx.objectStore("outbox");
     const pulled = await getMeta(meta, "pulled", 0);
@@ -94,13 +103,11 @@ export function resetClient(db) {
     await putMeta(meta, "pulled", seen);
     await putMeta(meta, "cookie", null);
   }, {durability: "strict"});
+  announce(db);
 }
 
-export function confirmUpTo(db, lastSeq) {
-  return transact(db, ["meta", "outbox"], "readwrite", (tx) => confirmIn(tx, lastSeq),
+export async function confirmUpTo(db, lastSeq) {
+  await transact(db, ["meta", "outbox"], "readwrite", (tx) => confirmIn(tx, lastSeq),
     {durability: "strict"});
-}
-
-export function waitingCount(db) {
-  return unconfirmed(db, undefined).then(({rows}) => rows.length);
+  announce(db);
 }

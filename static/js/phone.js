@@ -3,6 +3,7 @@
 
 import {openDb} from "./idb.js";
 import {setupMoney} from "./money.js";
+import {markOwner, onAnnounce} from "./outbox.js";
 import {askPersistence, guardLogout, offerInstall, registerWorker, renderBadge, showStorage} from "./pwa.js";
 import {buildView, readAll} from "./state.js";
 import {SyncEngine} from "./sync.js";
@@ -91,7 +92,9 @@ async function main() {
     if (badge) renderBadge(badge, buildView(await readAll(db)), engine.status);
   };
   engine.addEventListener("change", refresh);
+  onAnnounce(db, () => refresh().catch(() => null));  // a sale in the till's tab
   await refresh();
+  await markOwner(db, CONFIG.login).catch(() => null);  // before anything asks Background Sync
   engine.start();
   await askPersistence(db).catch(() => null);
   await showStorage();

@@ -66,7 +66,19 @@ export async function registerWorker({isBusy = () => false, auto = false} = {}) 
     if (document.visibilityState === "visible") check();
   });
   setInterval(check, UPDATE_CHECK_MS);
+  keepPages().catch(() => {});
   return registration;
+}
+
+// A log-out forgot the artisan's pages (forgetPages below): the first page opened while logged in
+// asks the worker to keep the till again, so that it opens with no network, visited or not.
+async function keepPages() {
+  if (!window.caches || !CONFIG.till_url) return;
+  const till = new URL(CONFIG.till_url, location.origin);
+  if (location.pathname === till.pathname) return;  // opening it keeps it (sw.js navigate)
+  const registration = await navigator.serviceWorker.ready;
+  if (await caches.match(till.href, {ignoreSearch: true})) return;
+  if (registration.active) registration.active.postMessage({type: "cache-pages"});
 }
 
 // Ask once that the browser keep this site's storage (installed apps usually get it).
@@ -135,7 +147,8 @@ export function guardLogout(db) {
       event.preventDefault();
       const {rows} = await unconfirmed(db);
       if (rows.length && dialog) {
-        $("[data-logout-count]", dialog).textContent = tn("waiting", rows.length);
+        const sales = rows.filter((row) => row.type === "sale.record").length;
+        $("[data-logout-count]", dialog).textContent = waitingText(sales, rows.length - sales);
         dialog.showModal();
         const choice = await new Promise((resolve) => {
           dialog.addEventListener("close", () => resolve(dialog.returnValue), {once: true});
@@ -149,12 +162,23 @@ export function guardLogout(db) {
   }
 }
 
-// The sync badge: how many changes wait, when the last sync succeeded, what goes wrong.
-export function badgeText(view, status) {
+// How many sales wait, and the other changes beside them, in few words.
+export function waitingText(sales, others) {
+  if (!sales && !others) return t("all_sent");
+  if (!sales) return tn("waiting", others);
+  // "+ 4 other changes" goes to the next line whole, never "+" alone at the end of one.
+  return others ? `${tn("sales_waiting", sales)} ${tn("others_waiting", others).replace(/^\+ /, "+\u00a0")}`
+    : tn("sales_waiting", sales);
+}
+
+// The sync badge: how many sales wait, when the last sync succeeded (in the market's time zone,
+// never the phone's, which may be set wrong), what goes wrong.
+export function badgeText(view, status, timeZone = CONFIG.timezone) {
   const lines = [];
-  lines.push(view.waiting ? tn("waiting", view.waiting) : t("all_sent"));
+  lines.push(waitingText(view.waitingSales, view.waitingOthers));
   const at = view.meta.last_sync_at;
-  lines.push(at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced"));
+  lines.push(at ? t("last_sync", {time: timeOf(new Date(at).toISOString(), timeZone)})
+    : t("never_synced"));
   if (status === "offline" && view.waiting) lines.push(t("offline"));
   else if (status === "error") lines.push(t("sync_error"));
   else if (status === "login") lines.push(t("sync_login"));
@@ -162,12 +186,13 @@ export function badgeText(view, status) {
   return lines;
 }
 
-export function renderBadge(element, view, status) {
+export function renderBadge(element, view, status, timeZone = CONFIG.timezone) {
   if (!element) return;
   element.hidden = false;
   element.dataset.waiting = String(view.waiting);
+  element.dataset.waitingSales = String(view.waitingSales);
   element.dataset.status = status;
-  const [first, ...rest] = badgeText(view, status);
+  const [first, ...rest] = badgeText(view, status, timeZone);
   const main = element.querySelector("[data-badge-main]");
   const more = element.querySelector("[data-badge-more]");
   if (main) main.textContent = first;

@@ -5,7 +5,7 @@
 // always agree: voided sales count for nothing; takings are the sales' totals.
 
 import {getMeta, putMeta, request, transact} from "./idb.js";
-import {confirmIn} from "./outbox.js";
+import {announce, confirmIn} from "./outbox.js";
 
 export const METHODS = ["cash", "card", "transfer", "other"];
 
@@ -36,7 +36,11 @@ export function buildView({meta, rows, outbox, days}) {
   }
   const pulled = meta.pulled || 0;
   const confirmed = meta.confirmed || 0;
-  view.waiting = outbox.filter((m) => m.seq > confirmed).length;
+  // What still waits for the server: the sales, which the artisan counts, and the other changes.
+  const waiting = outbox.filter((m) => m.seq > confirmed);
+  view.waiting = waiting.length;
+  view.waitingSales = waiting.filter((m) => m.type === "sale.record").length;
+  view.waitingOthers = view.waiting - view.waitingSales;
   const unseen = outbox.filter((m) => m.seq > pulled).sort((a, b) => a.seq - b.seq);
   for (const mutation of unseen) apply(view, mutation, mutation.seq > confirmed);
   return view;
@@ -81,7 +85,8 @@ function apply(view, mutation, pending) {
     case "sale.void": {
       const sale = view.sales.get(p.sale_id);
       if (!sale || sale.voided) return;
-      Object.assign(sale, {voided: true, void_reason: p.reason, pending: true});
+      // Waiting is the void's own state: one the server has confirmed waits for nothing.
+      Object.assign(sale, {voided: true, void_reason: p.reason, pending: sale.pending || pending});
       for (const [productId, quantity] of quantities(sale.lines)) addStock(view, sale.stall_id, productId, quantity);
       return;
     }
@@ -191,8 +196,8 @@ export function validPull(answer) {
     && Array.isArray(answer.patch);
 }
 
-export function applyPull(db, answer) {
-  return transact(db, ["meta", "outbox", "state"], "readwrite", async (tx) => {
+export async function applyPull(db, answer) {
+  const pulled = await transact(db, ["meta", "outbox", "state"], "readwrite", async (tx) => {
     const state = tx.objectStore("state");
     for (const op of answer.patch) {
       if (op.op === "clear") state.clear();
@@ -206,4 +211,6 @@ export function applyPull(db, answer) {
     await putMeta(meta, "last_sync_at", Date.now());
     return getMeta(meta, "pulled");
   }, {durability: "strict"});
+  announce(db);
+  return pulled;
 }

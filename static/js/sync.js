@@ -7,7 +7,7 @@
 // jitter. A 409 means the server misses changes: send again from its last_seq.
 
 import {getMeta, transact} from "./idb.js";
-import {clientId, confirmUpTo, MAX_PUSH, resetClient, unconfirmed} from "./outbox.js";
+import {clientId, confirmUpTo, MAX_PUSH, pushBody, resetClient, unconfirmed} from "./outbox.js";
 import {applyPull, validPull} from "./state.js";
 
 const LOCK = "marche-sync";
@@ -120,7 +120,8 @@ export class SyncEngine extends EventTarget {
     try {
       await withLock(() => this.pushThenPull());
       this.failures = 0;
-      this.changed("ok");
+      // A sync that ended after the network went away is no sign the phone is online.
+      this.changed(navigator.onLine ? "ok" : "offline");
     } catch (error) {
       const kind = error instanceof SyncFailure ? error.kind : "error";
       if (kind !== "login") this.failures += 1;
@@ -148,11 +149,8 @@ export class SyncEngine extends EventTarget {
     for (;;) {
       const {rows} = await unconfirmed(this.db, MAX_PUSH);
       if (!rows.length) break;
-      const {status, answer} = await post(this.config.push_url, {
-        client_id: id, sent_at: new Date().toISOString(), app_version: this.config.app_version,
-        mutations: rows.map(({seq, id: mutationId, type, occurred_at, payload}) => (
-          {seq, id: mutationId, type, occurred_at, payload})),
-      });
+      const {status, answer} = await post(this.config.push_url,
+        pushBody(id, rows, this.config.app_version));
       if ((status !== 200 && status !== 409) || !answer || !Number.isInteger(answer.last_seq)) {
         throw new SyncFailure("error", `push answered ${status}`);
       }

@@ -3,8 +3,8 @@
 
 import {openDb, putMeta} from "./idb.js";
 import {money, setupMoney} from "./money.js";
-import {record} from "./outbox.js";
-import {askPersistence, registerWorker, renderBadge} from "./pwa.js";
+import {markOwner, onAnnounce, record} from "./outbox.js";
+import {askPersistence, registerWorker, renderBadge, waitingText} from "./pwa.js";
 import {buildView, readAll, stallSales, summarize} from "./state.js";
 import {SyncEngine} from "./sync.js";
 import {Day} from "./till_day.js";
@@ -23,6 +23,8 @@ class Till {
     this.view = null;
     this.stallId = null;
     this.screen = "loading";
+    this.drawing = null;
+    this.drawAgain = false;
     this.sell = new Sell(this);
     this.day = new Day(this);
     this.manage = new Manage(this);
@@ -42,12 +44,48 @@ class Till {
     return this.stall ? stallSales(this.view, this.stallId) : [];
   }
 
-  // Store one change, then redraw from the database and send it if the network allows.
-  async record(type, payload, options = {}) {
-    const mutation = await record(this.db, type, payload, options);
-    await this.refresh();
+  // Store one change: once this resolves it is on disk (and only a failed write rejects).
+  store(type, payload, options = {}) {
+    return record(this.db, type, payload, options);
+  }
+
+  // After a change is stored: send it if the network allows, and draw the screen again.
+  settle() {
     this.engine.now();
+    return this.redraw();
+  }
+
+  // Store one change, then send it and redraw from the database.
+  async record(type, payload, options = {}) {
+    const mutation = await this.store(type, payload, options);
+    await this.settle();
     return mutation;
+  }
+
+  // Draw again from the database, once more if asked meanwhile. A drawing that fails says
+  // nothing about what is stored: it is logged, never shown as a failed sale.
+  redraw() {
+    if (this.drawing) {
+      this.drawAgain = true;
+      return this.drawing;
+    }
+    document.body.dataset.drawing = "true";  // tests wait for the screen to be drawn
+    this.drawing = (async () => {
+      try {
+        do {
+          this.drawAgain = false;
+          try {
+            await this.refresh();
+          } catch (error) {
+            console.error("marché: the screen was not redrawn", error);
+          }
+        } while (this.drawAgain);
+      } finally {
+        this.drawing = null;
+        delete document.body.dataset.drawing;
+      }
+    })();
+    return this.drawing;
   }
 
   async refresh() {
@@ -126,20 +164,33 @@ class Till {
     const total = !this.stall ? 0 : day && this.stall.status === "closed"
       ? day.summary.takings_cents : summarize(this.sales).takings_cents;
     $("[data-total]").textContent = money(total);
+    // The cloud: the sales waiting (what the artisan counts), yellow while anything waits;
+    // its name for a screen reader says the same, and when the last sync was.
     const cloud = $("[data-sync-cloud]");
-    const waiting = this.view ? this.view.waiting : 0;
-    $("[data-sync-count]", cloud).textContent = String(waiting);
-    cloud.dataset.waiting = String(waiting);
+    const view = this.view || {waiting: 0, waitingSales: 0, waitingOthers: 0, meta: {}};
+    const zone = (this.stall && this.stall.timezone) || CONFIG.timezone;
+    $("[data-sync-count]", cloud).textContent = String(view.waitingSales);
+    cloud.dataset.waiting = String(view.waiting);
+    cloud.dataset.waitingSales = String(view.waitingSales);
     cloud.dataset.status = this.engine.status;
-    const at = this.view && this.view.meta.last_sync_at;
-    cloud.title = at ? t("last_sync", {time: timeOf(new Date(at).toISOString())}) : t("never_synced");
-    $("[data-sync-time]", cloud).textContent = at ? timeOf(new Date(at).toISOString()) : "";
-    if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status);
+    const at = view.meta.last_sync_at;
+    const when = at ? t("last_sync", {time: timeOf(new Date(at).toISOString(), zone)})
+      : t("never_synced");
+    $("[data-sync-time]", cloud).textContent = at ? timeOf(new Date(at).toISOString(), zone) : "";
+    cloud.setAttribute("aria-label", [cloud.dataset.label,
+      waitingText(view.waitingSales, view.waitingOthers), when].join(". "));
+    if (this.view) renderBadge($("[data-sync-badge]"), this.view, this.engine.status, zone);
+    const offline = this.engine.status === "offline" || !navigator.onLine;
+    $("[data-action=sync-now]").disabled = offline;
+    $("[data-sync-offline]").hidden = !offline;
   }
 
-  // Nothing in progress: no basket, no payment, no amount being typed, no dialog open.
+  // Something in progress, that a reload (a new version) would cut off: a basket, the pay
+  // screen, an amount being typed (open, close), a dialog, or "Undo" still offered.
   busy() {
-    return !this.sell.empty || ["pay", "open", "close"].includes(this.screen)
+    const toast = $("[data-toast]");
+    const undo = toast && !toast.hidden && !$("[data-toast-action]", toast).hidden;
+    return undo || !this.sell.empty || ["pay", "open", "close"].includes(this.screen)
       || $$("dialog").some((dialog) => dialog.open);
   }
 }
@@ -171,8 +222,10 @@ async function main() {
   }
   const engine = new SyncEngine(db, CONFIG);
   till = new Till(db, engine);
-  engine.addEventListener("change", () => till.refresh());
+  engine.addEventListener("change", () => till.redraw());
+  onAnnounce(db, () => till.redraw());  // another tab sold, or pulled: draw the same day
   await till.refresh();
+  await markOwner(db, CONFIG.login).catch(() => null);  // before anything asks Background Sync
   engine.start();
   if (navigator.serviceWorker) {
     navigator.serviceWorker.addEventListener("controllerchange", () => keepPhotos(till.view));

@@ -5,7 +5,7 @@
 import {uuid} from "./idb.js";
 import {Keypad, Stepper} from "./keypad.js";
 import {money} from "./money.js";
-import {products, stockOf} from "./state.js";
+import {buildView, products, readAll, stockOf} from "./state.js";
 import {thumb} from "./till_sell.js";
 import {$, $$, fromTemplate, icon, METHOD_ICONS, setText, t, timeOf, tn, toast} from "./ui.js";
 
@@ -142,7 +142,12 @@ export class Manage {
     if (!job) return;
     const payload = {stall_id: this.till.stallId, product_id: job.productId, kind: job.kind,
       quantity: this.quantity.value};
-    if (job.kind === "count") payload.shown = job.shown;
+    if (job.kind === "count") {
+      // The count replaces what the phone holds now, not what this screen drew: another tab
+      // may have sold one since.
+      const now = buildView(await readAll(this.till.db));
+      payload.shown = stockOf(now, this.till.stallId, job.productId) ?? 0;
+    }
     await this.till.record("stock.adjust", payload);
     toast(t("saved"), {kind: "saved"});
   }
@@ -214,7 +219,8 @@ export class Manage {
       what.textContent = t(TYPE_WORDS[item.type] || "type_unknown");
       const when = document.createElement("span");
       when.className = "muted";
-      when.textContent = item.occurred_at ? ` · ${timeOf(item.occurred_at)}` : "";
+      const zone = this.till.stall ? this.till.stall.timezone : undefined;
+      when.textContent = item.occurred_at ? ` · ${timeOf(item.occurred_at, zone)}` : "";
       const why = document.createElement("p");
       why.textContent = item.message || item.reason || "";
       row.append(what, when, why);

@@ -4,6 +4,7 @@
 import {uuid} from "./idb.js";
 import {Keypad} from "./keypad.js";
 import {money} from "./money.js";
+import {stored} from "./outbox.js";
 import {products, stockOf} from "./state.js";
 import {$, $$, fromTemplate, setText, t, tInto, tn, toast} from "./ui.js";
 
@@ -248,7 +249,8 @@ export class Sell {
   speak() {
     const change = this.received.cents - this.total;
     if (change < 0 || !window.speechSynthesis) return;
-    const words = new SpeechSynthesisUtterance(t("say_change", {amount: money(change)}));
+    const words = new SpeechSynthesisUtterance(
+      t("say_change", {amount: money(change)}).replace(/[\u2068\u2069]/g, ""));
     words.lang = document.documentElement.lang;
     speechSynthesis.cancel();
     speechSynthesis.speak(words);
@@ -286,19 +288,32 @@ export class Sell {
       payments: [{payment_id: uuid(), method: this.method, amount_cents: total}],
       total_cents: total,
     };
+    const saleId = this.saleId;
     try {
-      const sale = await this.till.record("sale.record", payload, {id: this.saleId});
+      try {
+        await this.till.store("sale.record", payload, {id: saleId});
+      } catch (error) {
+        // Stored anyway (a second tap after a write that did land): it is recorded, once.
+        if (!(await stored(this.till.db, saleId).catch(() => false))) throw error;
+      }
+    } catch (error) {
+      toast(t("record_failed"), {kind: "failed", ms: 6000});
+      this.confirming = false;
+      if (this.till.screen === "pay") this.renderPay();
+      return;
+    }
+    // On disk: say so at once. What follows (drawing, sending) cannot undo a stored sale.
+    this.confirming = false;
+    toast(t("recorded"), {kind: "recorded", id: saleId, ms: UNDO_MS,
+      action: {run: () => this.undo(saleId)}});
+    try {
       this.clear();
       history.replaceState(null, "", "#sell");
       this.till.route();
-      toast(t("recorded"), {kind: "recorded", id: sale.id, ms: UNDO_MS,
-        action: {run: () => this.undo(sale.id)}});
     } catch (error) {
-      toast(t("record_failed"), {kind: "failed", ms: 6000});
-    } finally {
-      this.confirming = false;
-      if (this.till.screen === "pay") this.renderPay();
+      console.error("marché: the screen was not redrawn", error);
     }
+    await this.till.settle();
   }
 
   async undo(saleId) {

@@ -13,9 +13,15 @@ export const CONFIG = readJson("phone-config");
 const WORDS = readJson("phone-strings");
 const plurals = new Intl.PluralRules(CONFIG.locale || document.documentElement.lang || "fr");
 
+// In a right-to-left page, a value written into a sentence (a time "08:21 م", a market's name in
+// Latin letters, an amount) is isolated, as <bdi> would: its direction cannot scramble the words
+// around it. And a ✓ never goes alone to the next line.
+const RTL = document.documentElement.dir === "rtl";
+const isolate = (value) => (RTL ? `\u2068${value}\u2069` : value);
+
 function fill(text, params) {
   return String(text).replace(/%\((\w+)\)s/g, (whole, name) => (
-    name in params ? String(params[name]) : whole));
+    name in params ? isolate(String(params[name])) : whole)).replace(/ ✓/g, "\u00a0✓");
 }
 
 export function t(key, params = {}) {
@@ -33,7 +39,7 @@ export function tn(key, num, params = {}) {
 export function tInto(element, key, params, big) {
   const text = key in WORDS ? WORDS[key] : key;
   const [before, after = ""] = String(text).split(`%(${big})s`);
-  const amount = document.createElement("span");
+  const amount = document.createElement("bdi");
   amount.className = big;
   amount.textContent = params[big];
   element.replaceChildren(fill(before, params), amount, fill(after, params));
@@ -69,7 +75,8 @@ export function icon(name) {
 
 export const METHOD_ICONS = {cash: "i-cash", card: "i-card", transfer: "i-phone", other: "i-phone"};
 
-export function timeOf(iso, timeZone) {
+// A time of day where the market is: the phone's own zone may be set wrong.
+export function timeOf(iso, timeZone = CONFIG.timezone) {
   const date = new Date(iso);
   if (Number.isNaN(date.getTime())) return "";
   try {

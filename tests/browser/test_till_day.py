@@ -6,6 +6,7 @@ phone's, to the cent.
 """
 
 import itertools
+import re
 
 from playwright.sync_api import expect
 
@@ -59,6 +60,9 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
             prices["Tasse émaillée"] = 1200
         if number == 20:
             till.adjust("Vase boule", "restock", 3)  # more vases from the van
+            till.tab("stock")
+            phone_screenshot(page, f"till-stock-{database}")
+            till.tab("sell")
         items = {name: 1} if number % 7 else {name: 1, "Grand saladier": 1}
         if number == 0:
             items = {"Bol raku": 2, "Tasse émaillée": 1}
@@ -85,11 +89,19 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
     expected[-4]["voided"] = True
     summary = reports.summarize(expected)
     assert till.total() == summary.takings_cents
-    waiting = till.waiting()
+    # The cloud counts the sales waiting; the other changes are counted apart.
+    assert till.waiting() == 30
+    waiting = till.changes_waiting()
     assert waiting == 1 + 30 + 1 + 1 + 1  # open, sales, price, restock, void
+    words = page.evaluate("JSON.parse(document.getElementById('phone-strings').textContent)")
+    expect(page.locator("[data-sync-cloud]")).to_have_accessible_name(
+        re.compile(re.escape(words["sales_waiting"]["other"].replace("%(num)s", "30"))))
     page.click("[data-action=sync-panel]")
-    expect(page.locator("[data-dialog=sync] [data-sync-badge]")).to_have_attribute(
-        "data-waiting", str(waiting))
+    badge = page.locator("[data-dialog=sync] [data-sync-badge]")
+    expect(badge).to_have_attribute("data-waiting", str(waiting))
+    expect(badge.locator("[data-badge-main]")).to_have_text(
+        words["sales_waiting"]["other"].replace("%(num)s", "30") + " "
+        + words["others_waiting"]["other"].replace("%(num)s", "4"))
     phone_screenshot(page, f"till-sync-waiting-{database}")
     page.keyboard.press("Escape")
 
@@ -105,7 +117,7 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
     # A reload with no network: the page comes from the service worker, the day from IndexedDB.
     page.reload()
     till.wait_ready("sell")
-    assert till.total() == summary.takings_cents and till.waiting() == waiting
+    assert till.total() == summary.takings_cents and till.changes_waiting() == waiting
     assert page.evaluate("[...document.querySelectorAll('.tile img')]"
                          ".every((image) => image.complete && image.naturalWidth > 0)")
 
@@ -116,7 +128,7 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
     page = phone.pages[0] if phone.pages else phone.new_page()
     till = Till(page)
     till.open("sell")
-    assert till.total() == summary.takings_cents and till.waiting() == waiting
+    assert till.total() == summary.takings_cents and till.changes_waiting() == waiting
     assert till.stock() == stock
     assert server_day(live_app, grace.stall_id)["sales"] == 0
 

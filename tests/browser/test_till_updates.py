@@ -1,8 +1,10 @@
-"""What changes under a till: no CDN on the first load, a new version deployed mid-day."""
+"""What changes under a till: no CDN on the first load, a self-hosted htmx, a new version
+deployed mid-day."""
 
 from playwright.sync_api import expect
 
 from .conftest import PHONE
+from .test_walkthrough import coach_logs_in
 from .till_actions import Till
 from .till_world import Network, new_artisan, server_day
 
@@ -111,5 +113,76 @@ def test_a_new_version_waits_for_the_basket_then_reads_the_old_outbox(
         server = server_day(live_app, grace.stall_id)
         assert server["sales"] == 3
         assert server["summary"].takings_cents == 2 * 1800 + 3500 + 1400 == till.total()
+    finally:
+        phone.close()
+
+
+def test_a_new_version_never_cuts_off_undo(browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 1000)
+        till.wait_synced()
+        till.wait_offline_ready()
+        page.evaluate("window.__oldPage = true")
+        till.basket({"Bol raku": 1})  # a customer is choosing: the new version waits
+        live_app.config["APP_VERSION"] = "9.9.9"
+        page.evaluate("navigator.serviceWorker.getRegistration().then((r) => r.update())")
+        expect(page.locator("[data-update-banner]")).to_be_visible(timeout=20000)
+
+        till.pay("card")
+        till.confirm()
+        toast = page.locator("[data-toast]")
+        expect(toast.locator("[data-toast-action]")).to_be_visible()
+        # Quiet for longer than the update waits for, but "Undo" is still offered: no reload.
+        expect(toast).to_be_hidden(timeout=10000)
+        assert page.evaluate("window.__oldPage === true"), "the update cut off Undo"
+        page.wait_for_function("window.__oldPage === undefined", timeout=20000)
+        till.wait_ready("sell")
+        assert till.total() == 1800
+    finally:
+        phone.close()
+
+
+def test_a_self_hosted_htmx_is_the_one_loaded_checked_and_kept(
+        browser, live_app, live_server, htmx_file):
+    """MARCHE_HTMX_URL: an operator serves htmx from their own server (here a path on it)."""
+    cdn, body = htmx_file
+    pinned = live_app.config["HTMX_SRI"]
+    live_app.config["HTMX_URL"] = "/vendor/htmx-2.0.11.min.js"
+    grace = new_artisan(live_app)
+    phone = _phone(browser, live_server)
+    phone.route(cdn, lambda route: route.abort())  # no CDN anywhere
+    phone.route("**/vendor/htmx-2.0.11.min.js", lambda route: route.fulfill(
+        status=200, body=body, headers={"Content-Type": "application/javascript"}))
+    try:
+        page = phone.new_page()
+        coach_logs_in(page)
+        script = page.locator("script[src='/vendor/htmx-2.0.11.min.js']")
+        expect(script).to_have_attribute("integrity", pinned)
+        expect(script).to_have_attribute("crossorigin", "anonymous")
+        page.wait_for_function("typeof window.htmx === 'object'")
+        # The integrity is checked: another file under that name is refused.
+        live_app.config["HTMX_SRI"] = "sha384-" + "A" * 64
+        page.reload()
+        page.wait_for_load_state("load")
+        assert page.evaluate("typeof window.htmx") == "undefined"
+        live_app.config["HTMX_SRI"] = pinned
+
+        # The artisan's service worker keeps the self-hosted copy for the pages that use it.
+        phone.clear_cookies()
+        till = Till(page)
+        till.log_in(grace.login)
+        till.open("open")
+        till.wait_offline_ready()
+        assert page.evaluate("caches.match('/vendor/htmx-2.0.11.min.js').then(Boolean)")
+        assert not page.evaluate("(url) => caches.match(url).then(Boolean)", cdn)
+        phone.unroute("**/vendor/htmx-2.0.11.min.js")
+        phone.route("**/vendor/htmx-2.0.11.min.js", lambda route: route.abort())
+        assert page.evaluate("fetch('/vendor/htmx-2.0.11.min.js').then((r) => r.ok)")
     finally:
         phone.close()

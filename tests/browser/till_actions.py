@@ -70,7 +70,12 @@ class Till:
         return cents(self.page.text_content("[data-total]"))
 
     def waiting(self) -> int:
+        """The sales waiting to be sent, the number on the cloud."""
         return int(self.page.text_content("[data-sync-count]"))
+
+    def changes_waiting(self) -> int:
+        """Every change waiting to be sent: the sales and the others."""
+        return int(self.page.get_attribute("[data-sync-cloud]", "data-waiting"))
 
     def tile(self, name: str):
         return self.page.get_by_role("button", name=re.compile("^" + re.escape(name)))
@@ -86,21 +91,39 @@ class Till:
         self.tab("sell")
         return found
 
-    def outbox(self) -> list[dict]:
-        return self.page.evaluate("""async () => {
-            const config = JSON.parse(document.getElementById("phone-config").textContent);
-            const db = await new Promise((resolve, reject) => {
-              const request = indexedDB.open(config.db);
+    def outbox(self, full: bool = False) -> list[dict]:
+        """The phone's outbox: seq, id and type of each change (and all of it, with ``full``)."""
+        rows = self.idb("(db) => read(db, 'outbox')")
+        return rows if full else [{key: row[key] for key in ("seq", "id", "type")} for row in rows]
+
+    def meta(self, db_name: str | None = None) -> dict:
+        """What the phone keeps beside its outbox: client_id, seq, confirmed, pulled…"""
+        rows = self.idb("(db) => read(db, 'meta')", db_name)
+        return {row["key"]: row["value"] for row in rows}
+
+    def idb(self, work: str, db_name: str | None = None, arg=None):
+        """Run ``work(db, arg)`` on the phone's database (this artisan's, or ``db_name``), with
+        ``read(db, store)`` and ``write(db, store, rows)`` at hand."""
+        return self.page.evaluate("""async ([work, name, arg]) => {
+            const done = (request) => new Promise((resolve, reject) => {
               request.onsuccess = () => resolve(request.result);
               request.onerror = () => reject(request.error);
             });
-            const rows = await new Promise((resolve) => {
-              const request = db.transaction("outbox").objectStore("outbox").getAll();
-              request.onsuccess = () => resolve(request.result);
+            const config = document.getElementById("phone-config");
+            const db = await done(indexedDB.open(name || JSON.parse(config.textContent).db));
+            const read = (db, store) => done(db.transaction(store).objectStore(store).getAll());
+            const write = (db, store, rows) => new Promise((resolve, reject) => {
+              const tx = db.transaction(store, "readwrite");
+              for (const row of rows) tx.objectStore(store).put(row);
+              tx.oncomplete = resolve;
+              tx.onerror = () => reject(tx.error);
             });
-            db.close();
-            return rows.map(({seq, id, type}) => ({seq, id, type}));
-        }""")
+            try {
+              return await eval(work)(db, arg, {read, write});
+            } finally {
+              db.close();
+            }
+        }""", [work, db_name, arg])
 
     # -- doing -----------------------------------------------------------------------------------
 
@@ -147,7 +170,7 @@ class Till:
         self.page.wait_for_function("""(before) => {
             const toast = document.querySelector("[data-toast]");
             return !toast.hidden && toast.dataset.kind === "recorded"
-              && toast.dataset.id !== before;
+              && toast.dataset.id !== before && document.body.dataset.drawing !== "true";
         }""", arg=before)
         return self.page.get_attribute("[data-toast]", "data-id")
 

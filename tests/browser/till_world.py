@@ -4,9 +4,12 @@ the server holds, phones that can be switched off or crash, a network that can b
 from __future__ import annotations
 
 import datetime as dt
+import io
+import json
 import os
 import signal
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -156,3 +159,113 @@ class Network:
             context.set_offline(False)
 
 
+
+
+def wait_until(condition, timeout: float = 20.0, what: str = "the condition", page=None):
+    """Wait until ``condition()`` is true (the server's side, which no page can wait for).
+
+    With ``page``, the wait lets Playwright run meanwhile (its route handlers only run then).
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out waiting for {what}")
+        if page is not None:
+            page.wait_for_timeout(50)
+        else:
+            time.sleep(0.05)
+
+
+class ServerWatch:
+    """Sit in front of the app: see the sync requests it serves (how many at once, from which
+    client), and make some paths slow, failing or refused. ``close()`` takes it away."""
+
+    SYNC = "/api/v1/sync/"
+
+    def __init__(self, app):
+        self.app = app
+        self.inner = app.wsgi_app
+        app.wsgi_app = self
+        self.lock = threading.Lock()
+        self.in_flight = 0
+        self.most = 0  # the most sync requests served at once
+        self.pushes: list[str] = []  # the client id of every push, in order
+        self.delay: dict[str, float] = {}  # path → seconds before answering
+        self.refuse: dict[str, int] = {}  # path → the status answered instead of the app's
+        self.finished: list[str] = []  # paths whose answer was given, in order
+
+    def __call__(self, environ, start_response):
+        path = environ.get("PATH_INFO", "")
+        sync = path.startswith(self.SYNC)
+        if path == self.SYNC + "push":
+            length = int(environ.get("CONTENT_LENGTH") or 0)
+            body = environ["wsgi.input"].read(length)
+            environ["wsgi.input"] = io.BytesIO(body)
+            try:
+                self.pushes.append(json.loads(body).get("client_id"))
+            except ValueError:
+                self.pushes.append(None)
+        if sync:
+            with self.lock:
+                self.in_flight += 1
+                self.most = max(self.most, self.in_flight)
+        try:
+            if self.delay.get(path):
+                time.sleep(self.delay[path])
+            if path in self.refuse:
+                start_response(f"{self.refuse[path]} Refused", [("Content-Type", "text/plain")])
+                return [b"refused"]
+            answer = self.inner(environ, start_response)
+            try:
+                return list(answer)  # the whole answer, inside the count
+            finally:
+                if hasattr(answer, "close"):
+                    answer.close()
+        finally:
+            if sync:
+                with self.lock:
+                    self.in_flight -= 1
+            self.finished.append(path)
+
+    def close(self) -> None:
+        self.app.wsgi_app = self.inner
+
+
+def background_sync(context, page, origin: str) -> None:
+    """Wake the service worker as the browser does when the network comes back (CDP), with or
+    without a page of the app open (``page`` may be about:blank)."""
+    cdp = context.new_cdp_session(page)
+    registrations = []
+    cdp.on("ServiceWorker.workerRegistrationUpdated",
+           lambda event: registrations.extend(
+               r for r in event["registrations"] if not r["isDeleted"]))
+    cdp.send("ServiceWorker.enable")
+    deadline = time.monotonic() + 5
+    while not registrations and time.monotonic() < deadline:
+        page.wait_for_timeout(50)  # the events come with the next messages from the browser
+    assert registrations, "no service worker registration"
+    cdp.send("ServiceWorker.dispatchSyncEvent", {
+        "origin": origin, "registrationId": registrations[-1]["registrationId"],
+        "tag": "marche-sync", "lastChance": False})
+    cdp.detach()
+
+
+def another_phone_sells(app, artisan: Artisan, name: str, price: int) -> None:
+    """Another phone of the artisan sells one item, straight to the server."""
+    client = app.test_client()
+    logged_in = client.post("/api/v1/session", json={"login": artisan.login, "pin": PIN})
+    assert logged_in.status_code == 200
+    sale = {"seq": 1, "id": str(uuid.uuid4()), "type": "sale.record",
+            "occurred_at": dt.datetime.now(dt.UTC).isoformat(),
+            "payload": {"stall_id": artisan.stall_id, "discount_cents": 0, "total_cents": price,
+                        "lines": [{"line_id": str(uuid.uuid4()),
+                                   "product_id": artisan.products[name], "label": name,
+                                   "quantity": 1, "unit_price_cents": price}],
+                        "payments": [{"payment_id": str(uuid.uuid4()), "method": "cash",
+                                      "amount_cents": price}]}}
+    answer = client.post("/api/v1/sync/push", json={
+        "client_id": str(uuid.uuid4()), "mutations": [sale]})
+    assert answer.status_code == 200 and answer.get_json()["results"][0]["status"] == "applied"
