@@ -39,10 +39,14 @@ MARGIN, BACKGROUND = 24, "#e9e4d8"
 
 
 def main() -> None:
+    width, height = PHONE
     for name, source in NOTE.items():
         picture = Image.open(SHOTS / f"{source}.png")
-        picture.save(SCREENS / f"{name}.png", optimize=True)
-    width, height = PHONE
+        # What the phone shows without scrolling (a whole-page capture draws the fixed bottom
+        # menu in the middle of the page).
+        shown = round(height * picture.width / width)
+        picture.crop((0, 0, picture.width, min(shown, picture.height))).save(
+            SCREENS / f"{name}.png", optimize=True)
     readme = ROOT / "docs" / "screenshot.png"
     before = Image.open(readme).convert("RGB")
     sheet = Image.new("RGB", (MARGIN + len(README) * (width + MARGIN), height + 2 * MARGIN),
