@@ -29,6 +29,12 @@ NOTE = {
     "till-close-ar": "till-close-ar",
     "till-summary": "till-summary-sqlite",
     "artisan-today-ar": "artisan-today-ar-sqlite",
+    "artisan-today-fr": "artisan-today-fr-sqlite",
+    "artisan-products-fr": "artisan-products-fr-sqlite",
+    "artisan-products-ar": "artisan-products-ar-sqlite",
+    "coach-home-fr": "coach-home-fr-sqlite",
+    "coach-home-ar": "coach-home-ar-sqlite",
+    "coach-enrolment-fr": "coach-enrolment-fr-sqlite",
 }
 # The README picture: the till, the change helper, a stall's public page, the coach in Arabic.
 # A name is a test's screenshot; None keeps that panel of the picture as it is (the visitor's

@@ -64,6 +64,7 @@ def phone_strings() -> dict:
         "sync_error": _("The server did not answer. Trying again soon."),
         "sync_login": _("Log in again to send your sales."),
         "syncing": _("Sending…"),
+        "updating": _("Updating…"),
         "pending": _("Not sent yet"),
         "voided": _("Cancelled"),
         "late": _("After closing"),

@@ -177,12 +177,14 @@ export function badgeText(view, status, timeZone = CONFIG.timezone) {
   const lines = [];
   lines.push(waitingText(view.waitingSales, view.waitingOthers));
   const at = view.meta.last_sync_at;
-  lines.push(at ? t("last_sync", {time: timeOf(new Date(at).toISOString(), timeZone)})
-    : t("never_synced"));
+  // "Nothing sent yet" only when something waits: beside "Everything is sent" it would read as
+  // a contradiction. With nothing to send, a sync under way only brings the news.
+  if (at) lines.push(t("last_sync", {time: timeOf(new Date(at).toISOString(), timeZone)}));
+  else if (view.waiting) lines.push(t("never_synced"));
   if (status === "offline" && view.waiting) lines.push(t("offline"));
   else if (status === "error") lines.push(t("sync_error"));
   else if (status === "login") lines.push(t("sync_login"));
-  else if (status === "syncing") lines.push(t("syncing"));
+  else if (status === "syncing") lines.push(t(view.waiting ? "syncing" : "updating"));
   return lines;
 }
 

@@ -30,10 +30,16 @@ PHONE = {"width": 360, "height": 740}
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
+            # Under pytest-xdist (``--dist loadgroup``) the browser tests of one database share
+            # a worker: two Chromiums at most, so the tests that wait on a back-off are not
+            # slowed by a crowd of them.
+            database = getattr(item, "callspec", None) and item.callspec.params.get("database")
+            item.add_marker(pytest.mark.xdist_group(f"browser-{database or 'any'}"))
 
 
 @pytest.fixture(scope="session")
@@ -66,20 +72,48 @@ def browser(playwright_instance):
     browser.close()
 
 
+def _closing(app):
+    """The app, with each answer read whole and closed before it is sent.
+
+    werkzeug's development server skips closing an answer when the browser hung up during it
+    (its clean-up fails on the closed socket first): a photo's file would stay open, and be
+    reported in whichever test the garbage collector runs. The answers here are small.
+    """
+    def wsgi(environ, start_response):
+        answer = app(environ, start_response)
+        try:
+            return [b"".join(answer)]
+        finally:
+            if hasattr(answer, "close"):
+                answer.close()
+    return wsgi
+
+
 class LiveServer:
     def __init__(self, app):
         self.app = app
-        self.server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.start(port=0)
         self.url = f"http://127.0.0.1:{self.server.server_port}"
+
+    def start(self, port: int) -> None:
+        """Serve on ``port`` (0: a free one), in a thread of its own started by ``run``."""
+        self.server = make_server("127.0.0.1", port, _closing(self.app), threaded=True)
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
-    def __enter__(self):
+    def run(self) -> None:
         self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+        self.thread.join(timeout=5)
+
+    def __enter__(self):
+        self.run()
         return self
 
     def __exit__(self, *exc):
-        self.server.shutdown()
-        self.thread.join(timeout=5)
+        self.stop()
 
 
 @pytest.fixture

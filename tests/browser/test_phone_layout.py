@@ -1,6 +1,8 @@
 """The phone's screens hold on a 360×740 screen in French and Arabic: nothing covered, no word
 cut, the main action in the thumb zone, words readable in the sun."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -209,3 +211,18 @@ def test_values_in_sentences_are_isolated_right_to_left(page, language):
     more = page.locator("[data-dialog=sync] [data-badge-more]").text_content()
     isolated = "\u2068" in more and "\u2069" in more
     assert isolated == (language == "ar"), more
+
+
+def test_a_first_sync_with_nothing_to_send_says_it_brings_the_news(page):
+    """A phone that never synced and has nothing waiting reads "Everything is sent ✓ · Updating…"
+    while its first pull runs, never "Nothing sent yet" or "Sending…" beside it."""
+    held = []
+    page.context.route("**/api/v1/sync/pull", lambda route: held.append(route))
+    Till(page).log_in("awa")  # lands on Today, whose badge syncs at once
+    badge = page.locator("[data-sync-badge]")
+    expect(badge.locator("[data-badge-main]")).to_have_text("Tout est envoyé ✓")
+    expect(badge.locator("[data-badge-more]")).to_have_text("Mise à jour…")
+    page.context.unroute("**/api/v1/sync/pull")
+    for route in held:
+        route.continue_()
+    expect(badge.locator("[data-badge-more]")).to_have_text(re.compile(r"^Dernier envoi à \S+$"))

@@ -16,7 +16,6 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import func, select
-from werkzeug.serving import make_server
 
 from marche import demo_pictures, photos, reports
 from marche.extensions import db
@@ -144,17 +143,12 @@ class Network:
     def off(self) -> None:
         for context in self.contexts:
             context.set_offline(True)
-        server = self.live_server
-        server.server.shutdown()
-        server.server.server_close()
-        server.thread.join(timeout=5)
+        self.live_server.stop()
 
     def on(self) -> None:
         server = self.live_server
-        port = int(server.url.rsplit(":", 1)[1])
-        server.server = make_server("127.0.0.1", port, server.app, threaded=True)
-        server.thread = threading.Thread(target=server.server.serve_forever, daemon=True)
-        server.thread.start()
+        server.start(port=int(server.url.rsplit(":", 1)[1]))
+        server.run()
         for context in self.contexts:
             context.set_offline(False)
 
