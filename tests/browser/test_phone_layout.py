@@ -226,3 +226,24 @@ def test_a_first_sync_with_nothing_to_send_says_it_brings_the_news(page):
     for route in held:
         route.continue_()
     expect(badge.locator("[data-badge-more]")).to_have_text(re.compile(r"^Dernier envoi à \S+$"))
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_coach_screens_keep_to_the_phone_width(page, language):
+    """A coach enrolling an artisan at the stall does it on a phone: the menu stays on screen
+    (its tables scroll inside their own frame, with all they hold)."""
+    page.goto(f"/lang/{language}?next=/auth/login")
+    page.fill("#f-email", "coach@example.org")
+    page.fill("#f-password", "demo-coach")
+    with page.expect_navigation():
+        page.press("#f-password", "Enter")
+    page.goto("/coach/markets")
+    markets = page.locator("main a[href^='/coach/markets/']:not([href$='/new'])")
+    a_market = markets.first.get_attribute("href")
+    for path in ["/coach/", "/coach/markets", "/coach/cohorts", a_market]:
+        page.goto(path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 360, path
+        tabs = page.locator(".topbar nav a")
+        for index in range(tabs.count()):
+            box = tabs.nth(index).bounding_box()
+            assert 0 <= box["x"] and box["x"] + box["width"] <= 360, (path, index)
