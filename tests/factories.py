@@ -3,12 +3,20 @@
 import datetime as dt
 import itertools
 import uuid
+from zoneinfo import ZoneInfo
 
 from marche.extensions import db
 from marche.models import ArtisanProfile, Cohort, Market, Product, Role, Stall, User
 from marche.security import hash_secret
 
 _counter = itertools.count(1)
+MARKET_TIMEZONE = "Europe/Paris"  # a market's time zone unless told otherwise
+
+
+def market_today() -> dt.date:
+    """Today where the markets are, as the app counts days: from 23:00 to midnight UTC (winter)
+    Paris is already a day ahead of the machine's ``date.today()``."""
+    return dt.datetime.now(ZoneInfo(MARKET_TIMEZONE)).date()
 
 
 class Factory:
@@ -42,7 +50,7 @@ class Factory:
         number = next(_counter)
         market = Market(cohort=cohort, slug=f"marche-{number}", name=name, place="Cour Carrée",
                         address="Parc Jean-Moulin – Les Guilands, Bagnolet",
-                        date=date or dt.date.today(), opens_at=dt.time(10), closes_at=dt.time(18),
+                        date=date or market_today(), opens_at=dt.time(10), closes_at=dt.time(18),
                         default_fee_cents=fee_cents)
         db.session.add(market)
         db.session.commit()

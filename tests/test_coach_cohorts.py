@@ -9,6 +9,7 @@ from marche.extensions import db
 from marche.models import Cohort, Market, Stall, User
 
 from .coach_helpers import build_cohorts, field_error, input_value, log_in_coach, rows
+from .factories import market_today
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def test_home_shows_todays_markets_with_their_stalls(app, client):
     with rows(app) as make:
         cohort = db.session.get(Cohort, world.cohort)
         make.market(cohort, name="Tomorrow's market",
-                    date=dt.date.today() + dt.timedelta(days=2))
+                    date=market_today() + dt.timedelta(days=2))
     log_in_coach(client, world.coach_email)
     page = client.get("/coach/").get_data(as_text=True)
     assert "Market A" in page

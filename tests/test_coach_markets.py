@@ -8,6 +8,7 @@ from marche.extensions import db
 from marche.models import Cohort, Market
 
 from .coach_helpers import build_cohorts, field_error, input_value, log_in_coach, rows
+from .factories import market_today
 
 NEXT_YEAR = dt.date.today().year + 1
 
@@ -151,7 +152,7 @@ def test_editing_a_market_keeps_its_printed_slug(app, client, worlds):
 
 
 def test_markets_list_upcoming_first_then_past(app, client, worlds):
-    today = dt.date.today()
+    today = market_today()
     with rows(app) as make:
         cohort = db.session.get(Cohort, worlds[0].cohort)
         make.market(cohort, name="Last month", date=today - dt.timedelta(days=30))

@@ -30,16 +30,10 @@ PHONE = {"width": 360, "height": 740}
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 
 
-@pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(items):
     for item in items:
         if "browser" in str(item.fspath):
             item.add_marker(pytest.mark.browser)
-            # Under pytest-xdist (``--dist loadgroup``) the browser tests of one database share
-            # a worker: two Chromiums at most, so the tests that wait on a back-off are not
-            # slowed by a crowd of them.
-            database = getattr(item, "callspec", None) and item.callspec.params.get("database")
-            item.add_marker(pytest.mark.xdist_group(f"browser-{database or 'any'}"))
 
 
 @pytest.fixture(scope="session")
