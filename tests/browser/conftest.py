@@ -14,7 +14,7 @@ import threading
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from werkzeug.serving import make_server
 
 from marche import create_app
@@ -156,6 +156,16 @@ def page(context):
     page.on("pageerror", lambda error: errors.append(str(error)))
     yield page
     assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def coach_logs_in(page) -> None:
+    """The demo coach logs in (in the language the browser already chose) and lands home."""
+    page.goto("/auth/login")
+    page.fill("#f-email", "coach@example.org")
+    page.fill("#f-password", "demo-coach")
+    with page.expect_navigation():
+        page.press("#f-password", "Enter")
+    expect(page).to_have_url(re.compile(r"/coach/$"))
 
 
 def screenshot(page, name: str) -> None:

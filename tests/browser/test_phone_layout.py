@@ -6,6 +6,7 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from .conftest import coach_logs_in
 from .till_actions import Till
 from .till_world import phone_screenshot
 
@@ -233,10 +234,7 @@ def test_the_coach_screens_keep_to_the_phone_width(page, language):
     """A coach enrolling an artisan at the stall does it on a phone: the menu stays on screen
     (its tables scroll inside their own frame, with all they hold)."""
     page.goto(f"/lang/{language}?next=/auth/login")
-    page.fill("#f-email", "coach@example.org")
-    page.fill("#f-password", "demo-coach")
-    with page.expect_navigation():
-        page.press("#f-password", "Enter")
+    coach_logs_in(page)
     page.goto("/coach/markets")
     markets = page.locator("main a[href^='/coach/markets/']:not([href$='/new'])")
     a_market = markets.first.get_attribute("href")

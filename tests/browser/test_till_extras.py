@@ -10,21 +10,14 @@ from sqlalchemy import select
 from marche.extensions import db
 from marche.models import Product, Sale
 
-from .conftest import PHONE
 from .till_actions import Till, cents
-from .till_world import Network, device_seqs, new_artisan, server_day
-
-OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
-
-
-def _phone(browser, live_server):
-    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
+from .till_world import OPENING, Network, device_seqs, new_artisan, new_phone, server_day
 
 
 def test_free_amount_discount_undo_and_a_forgotten_product_with_no_network(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -100,7 +93,7 @@ def test_free_amount_discount_undo_and_a_forgotten_product_with_no_network(
 
 def test_log_out_warns_while_sales_wait_and_today_says_how_many(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -157,7 +150,7 @@ OLDER_COPY = """async () => {
 def test_a_phone_restored_from_an_older_copy_of_itself_loses_no_sale(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         till.log_in(grace.login)
@@ -185,7 +178,7 @@ def test_a_phone_restored_from_an_older_copy_of_itself_loses_no_sale(
 
 def test_a_server_in_trouble_keeps_the_rows_and_is_not_hammered(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         till.log_in(grace.login)

@@ -4,29 +4,23 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE
 from .till_actions import Till
 from .till_world import (
+    OPENING,
     Network,
     device_seqs,
     kill_browser,
     launch_phone,
     new_artisan,
+    new_phone,
     server_day,
 )
-
-OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
-
-
-def _phone(browser, live_server):
-    return browser.new_context(viewport=PHONE, device_scale_factor=1, locale="fr-FR",
-                               base_url=live_server.url)
 
 
 def test_two_phones_sell_the_same_stall_offline_then_both_show_every_sale(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    first_phone, second_phone = _phone(browser, live_server), _phone(browser, live_server)
+    first_phone, second_phone = new_phone(browser, live_server), new_phone(browser, live_server)
     try:
         first, second = Till(first_phone.new_page()), Till(second_phone.new_page())
         for till in (first, second):
@@ -101,7 +95,7 @@ SELL_IN_A_LOOP = """(count) => {
 
 def test_two_tabs_selling_at_once_never_take_the_same_number(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         one = Till(phone.new_page())
         one.log_in(grace.login)

@@ -8,23 +8,19 @@ import time
 from playwright.sync_api import expect
 
 from ..test_sync_scenarios import backup, restore
-from .conftest import PHONE
 from .till_actions import Till
 from .till_world import (
+    OPENING,
     Network,
     ServerWatch,
     another_phone_sells,
     new_artisan,
+    new_phone,
     server_day,
     wait_until,
 )
 
-OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 DAY_MS = 24 * 3600 * 1000
-
-
-def _phone(browser, live_server):
-    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
 
 
 def _open_day(till: Till, artisan) -> None:
@@ -36,7 +32,7 @@ def _open_day(till: Till, artisan) -> None:
 
 def test_one_sender_at_a_time_for_two_tabs_and_the_worker(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     watch = ServerWatch(live_app)
     try:
         one = Till(phone.new_page())
@@ -66,7 +62,7 @@ def test_one_sender_at_a_time_for_two_tabs_and_the_worker(browser, live_app, liv
 
 def test_a_pull_never_erases_a_sale_the_server_does_not_have(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -111,7 +107,7 @@ def test_a_pull_never_erases_a_sale_the_server_does_not_have(browser, live_app, 
 
 def test_confirmed_changes_are_kept_thirty_days_then_dropped(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         _open_day(till, grace)
@@ -134,7 +130,7 @@ def test_confirmed_changes_are_kept_thirty_days_then_dropped(browser, live_app, 
 
 def test_the_app_coming_back_to_the_screen_syncs_at_once(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -155,7 +151,7 @@ def test_the_app_coming_back_to_the_screen_syncs_at_once(browser, live_app, live
 
 def test_a_confirmed_cancellation_is_not_shown_as_waiting(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -178,7 +174,7 @@ def test_a_confirmed_cancellation_is_not_shown_as_waiting(browser, live_app, liv
 def test_a_server_restored_from_a_backup_gets_the_sales_again_and_the_screen_keeps_them(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         _open_day(till, grace)
@@ -203,7 +199,7 @@ def test_a_server_restored_from_a_backup_gets_the_sales_again_and_the_screen_kee
 def test_a_sync_that_ends_after_the_network_went_away_still_says_offline(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -234,7 +230,7 @@ def test_a_sync_that_ends_after_the_network_went_away_still_says_offline(
 def test_a_failing_pull_is_not_retried_in_a_storm_by_the_page_and_the_worker(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         _open_day(till, grace)

@@ -6,11 +6,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE
 from .till_actions import Till
-from .till_world import Network, new_artisan
-
-OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
+from .till_world import OPENING, Network, new_artisan, new_phone
 
 # Record every IndexedDB transaction (its stores and durability), the moment it completes, the
 # one that adds a sale, and the moment the toast says "Recorded".
@@ -53,15 +50,10 @@ document.addEventListener("DOMContentLoaded", () => {
 """
 
 
-def _phone(browser, live_server, **options):
-    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url,
-                               **options)
-
-
 def test_recorded_shows_only_after_a_strict_write_and_a_failed_redraw_is_no_failed_sale(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     phone.add_init_script(WATCH_WRITES)
     try:
         till = Till(phone.new_page())
@@ -93,7 +85,7 @@ def test_recorded_shows_only_after_a_strict_write_and_a_failed_redraw_is_no_fail
 def test_a_second_tab_shows_the_sales_of_the_first_and_counts_from_them(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         one = Till(phone.new_page())
         one.log_in(grace.login)
@@ -142,7 +134,7 @@ def test_a_second_tab_shows_the_sales_of_the_first_and_counts_from_them(
 def test_times_are_the_markets_even_when_the_phone_is_set_to_another_zone(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server, timezone_id="Asia/Tokyo")  # a clock set at the shop
+    phone = new_phone(browser, live_server, timezone_id="Asia/Tokyo")  # a clock set at the shop
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -187,7 +179,7 @@ IDBDatabase.prototype.transaction = function (stores, mode, options) {
 
 def test_a_sale_stored_despite_an_error_is_recorded_once(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     phone.add_init_script(LIE_ONCE)
     try:
         till = Till(phone.new_page())

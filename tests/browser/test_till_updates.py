@@ -3,12 +3,9 @@ deployed mid-day."""
 
 from playwright.sync_api import expect
 
-from .conftest import PHONE
 from .test_walkthrough import coach_logs_in
 from .till_actions import Till
-from .till_world import Network, new_artisan, server_day
-
-OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
+from .till_world import OPENING, Network, new_artisan, new_phone, server_day
 
 WORKER_VERSION = """() => new Promise((resolve) => {
   navigator.serviceWorker.addEventListener("message", (event) => {
@@ -18,14 +15,10 @@ WORKER_VERSION = """() => new Promise((resolve) => {
 })"""
 
 
-def _phone(browser, live_server):
-    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
-
-
 def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
         browser, live_app, live_server, htmx_file):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     cdn = live_app.config["HTMX_URL"]
     phone.route(cdn, lambda route: route.abort())
     try:
@@ -53,7 +46,7 @@ def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
 
     # With the CDN reachable, the worker keeps the pinned htmx for the pages that use it.
     url, body = htmx_file
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     phone.route(cdn, lambda route: route.fulfill(status=200, body=body, headers={
         "Content-Type": "application/javascript", "Access-Control-Allow-Origin": "*"}))
     try:
@@ -69,7 +62,7 @@ def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
 def test_a_new_version_waits_for_the_basket_then_reads_the_old_outbox(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -119,7 +112,7 @@ def test_a_new_version_waits_for_the_basket_then_reads_the_old_outbox(
 
 def test_a_new_version_never_cuts_off_undo(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -155,7 +148,7 @@ def test_a_self_hosted_htmx_is_the_one_loaded_checked_and_kept(
     pinned = live_app.config["HTMX_SRI"]
     live_app.config["HTMX_URL"] = "/vendor/htmx-2.0.11.min.js"
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     phone.route(cdn, lambda route: route.abort())  # no CDN anywhere
     phone.route("**/vendor/htmx-2.0.11.min.js", lambda route: route.fulfill(
         status=200, body=body, headers={"Content-Type": "application/javascript"}))

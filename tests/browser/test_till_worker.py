@@ -8,18 +8,18 @@ import time
 from playwright.sync_api import expect
 
 from ..test_sync_scenarios import backup, restore
-from .conftest import PHONE
 from .till_actions import Till
 from .till_world import (
+    OPENING,
     Network,
     ServerWatch,
     background_sync,
     new_artisan,
+    new_phone,
     server_day,
     wait_until,
 )
 
-OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
 PAGES_HOLD_THE_TILL = """async () => {
   for (const name of await caches.keys()) {
     if (name.startsWith("marche-pages-")
@@ -27,10 +27,6 @@ PAGES_HOLD_THE_TILL = """async () => {
   }
   return false;
 }"""
-
-
-def _phone(browser, live_server):
-    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url)
 
 
 def _log_out(page, anyway: bool = False) -> None:
@@ -46,7 +42,7 @@ def _log_out(page, anyway: bool = False) -> None:
 def test_after_a_log_out_and_in_again_the_till_opens_with_no_network(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     try:
         till = Till(phone.new_page())
         page = till.page
@@ -78,7 +74,7 @@ def test_after_a_log_out_and_in_again_the_till_opens_with_no_network(
 def test_a_slow_or_failing_server_gives_the_kept_till_in_a_few_seconds(
         browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     watch = ServerWatch(live_app)
     try:
         till = Till(phone.new_page())
@@ -105,7 +101,7 @@ def test_a_slow_or_failing_server_gives_the_kept_till_in_a_few_seconds(
 
 def test_background_sync_sends_the_sales_with_no_page_open(browser, live_app, live_server):
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     watch = ServerWatch(live_app)
     try:
         till = Till(phone.new_page())
@@ -136,7 +132,7 @@ def test_background_sync_sends_the_sales_with_no_page_open(browser, live_app, li
 def test_background_sync_sends_only_the_signed_in_artisans_outbox(
         browser, live_app, live_server):
     grace, hana = new_artisan(live_app), new_artisan(live_app, "hana", number=22)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     watch = ServerWatch(live_app)
     try:
         till = Till(phone.new_page())
@@ -187,7 +183,7 @@ def test_background_sync_after_a_server_restore_sends_again_and_redraws_what_it_
     """The worker's bookkeeping is the pages': a server that says less than it did (restored
     from a backup) gets the changes again, and the phone draws them again over its state."""
     grace = new_artisan(live_app)
-    phone = _phone(browser, live_server)
+    phone = new_phone(browser, live_server)
     watch = ServerWatch(live_app)
     try:
         till = Till(phone.new_page())

@@ -6,16 +6,7 @@ import re
 from PIL import Image
 from playwright.sync_api import expect
 
-from .conftest import screenshot
-
-
-def coach_logs_in(page):
-    page.goto("/auth/login")
-    page.fill("#f-email", "coach@example.org")
-    page.fill("#f-password", "demo-coach")
-    with page.expect_navigation():
-        page.press("#f-password", "Enter")
-    expect(page).to_have_url(re.compile(r"/coach/$"))
+from .conftest import coach_logs_in, screenshot
 
 
 def artisan_logs_in(page, login="awa", pin="2468"):

@@ -50,6 +50,16 @@ class Artisan:
     products: dict[str, str] = field(default_factory=dict)  # name → id
 
 
+# What a new artisan brings to the stall in the till tests.
+OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladier": 2}
+
+
+def new_phone(browser, live_server, **options):
+    """A phone of its own (a browser profile): 360 px wide, in French, on the live server."""
+    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url,
+                               **options)
+
+
 def new_artisan(app, login: str = "grace", number: int = 21) -> Artisan:
     """Add an artisan with four products and a stall at today's market."""
     with app.app_context():
