@@ -92,6 +92,9 @@ class LiveServer:
     def start(self, port: int) -> None:
         """Serve on ``port`` (0: a free one), in a thread of its own started by ``run``."""
         self.server = make_server("127.0.0.1", port, _closing(self.app), threaded=True)
+        # Requests still being answered are waited for at ``stop``: a test's tables are dropped
+        # only once no request of it holds a lock on them (else PostgreSQL finds a deadlock).
+        self.server.daemon_threads = False
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
     def run(self) -> None:
