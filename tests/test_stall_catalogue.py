@@ -18,6 +18,7 @@ from .test_stall_support import (
     log_in,
     product,
     profile,
+    served,
     update,
     upload,
 )
@@ -74,6 +75,25 @@ def test_add_a_product_with_a_photo_from_the_camera(app, client, stage):
     assert (media / f"{added.photo_key}_thumb.jpg").is_file()
     page = client.get("/stall/products").get_data(as_text=True)
     assert f"/media/{added.photo_key}/thumb.jpg" in page
+
+
+def test_a_replaced_photo_leaves_the_server(app, client, stage):
+    """The artisan took a better picture: the old one is no longer served at its address."""
+    client.post("/stall/products/new", data=dict(GOOD, photo=upload(jpeg_bytes())),
+                content_type="multipart/form-data")
+    [added] = _products_named(app, "Bol bleu")
+    old = added.photo_key
+    assert served(client, f"/media/{old}/thumb.jpg") == 200
+    response = client.post(f"/stall/products/{added.id}",
+                           data=dict(GOOD, photo=upload(jpeg_bytes(size=(640, 480)))),
+                           content_type="multipart/form-data")
+    assert response.status_code == 302
+    [changed] = _products_named(app, "Bol bleu")
+    assert changed.photo_key not in (None, old)
+    assert served(client, f"/media/{changed.photo_key}/thumb.jpg") == 200
+    assert served(client, f"/media/{old}/thumb.jpg") == 404
+    media = Path(app.config["MEDIA_FOLDER"])
+    assert not list(media.glob(f"{old}_*"))
 
 
 def test_form_is_made_for_a_phone(client, stage):

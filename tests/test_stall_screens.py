@@ -17,6 +17,7 @@ from .test_stall_support import (
     paris_today,
     profile,
     rows,
+    served,
     upload,
 )
 
@@ -136,6 +137,12 @@ def test_my_photo(app, client, stage):
     key = profile(app, stage.awa)["photo_key"]
     assert key and f"/media/{key}/thumb.jpg" in client.get("/stall/me/page").get_data(
         as_text=True)
+    # A better picture replaces it: the old one is no longer served.
+    client.post("/stall/me/page", data=dict(GOOD, photo=upload(jpeg_bytes(size=(500, 500)))),
+                content_type="multipart/form-data")
+    new_key = profile(app, stage.awa)["photo_key"]
+    assert new_key != key and served(client, f"/media/{new_key}/thumb.jpg") == 200
+    assert served(client, f"/media/{key}/thumb.jpg") == 404
 
 
 @pytest.mark.parametrize(("field", "value"), [

@@ -142,3 +142,9 @@ def upload(data: bytes, name: str = "photo.jpg"):
     """Return what a file field sends, for the test client's ``data=``."""
     return (io.BytesIO(data), name)
 
+
+
+def served(client, url: str) -> int:
+    """Return the status a URL is answered with (the answer closed: a photo is a file)."""
+    with client.get(url) as response:
+        return response.status_code

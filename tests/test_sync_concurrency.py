@@ -5,14 +5,23 @@ import random
 import threading
 import time
 
-from sqlalchemy import text
+from sqlalchemy import func, select, text
 
 from marche.extensions import db
-from marche.models import ArtisanProfile, Device
-from marche.sync import mutations, pull
+from marche.models import ArtisanProfile, Device, MovementKind, StockMovement
+from marche.sync import locking, mutations, pull
+from marche.sync.context import PushContext
 
 from .conftest import only_on
-from .sync_helpers import Phone, apply_patch, fresh, login, server_summary, shop
+from .sync_helpers import (
+    Phone,
+    apply_patch,
+    fresh,
+    login,
+    server_summary,
+    shop,
+    stock_level,
+)
 
 
 def run_threads(app, *targets):
@@ -320,3 +329,56 @@ def test_two_phones_of_one_artisan_pushing_at_once_keep_versions_in_order(app, m
     assert state == whole
     assert len([key for key in whole if key.startswith("sale/")]) == 8
     assert server_summary(s.artisan_id).sales == 8
+
+
+@only_on("postgresql")
+def test_two_voids_of_one_sale_at_once_void_it_once_even_without_the_push_locks(
+        app, make, monkeypatch):
+    """The database itself writes a sale's void once: two phones voiding one sale in two
+    workers, both having read it as not voided, give one void and one refusal, and the items
+    go back to the stock once. (The artisan's lock is taken away to show it.)"""
+    s = shop(make)
+    db.session.commit()
+    seller = Phone()
+    seller.add("stall.open", {"stall_id": s.stall_id, "cash_float_cents": 0,
+                              "stock": [{"product_id": s.products[0], "quantity": 5}]})
+    sale = seller.sale(s, items=[(0, 2)])
+    client = app.test_client()
+    login(client, s.user)
+    assert seller.push(client).status_code == 200
+
+    def unlocked_profile(session, artisan_id):
+        return session.get(ArtisanProfile, artisan_id)
+
+    monkeypatch.setattr(locking, "lock_profile", unlocked_profile)
+    both_read = threading.Barrier(2, timeout=10)
+    real_sale = PushContext.sale
+
+    def sale_then_wait(ctx, sale_id):
+        found = real_sale(ctx, sale_id)
+        both_read.wait()  # each push has seen the sale as not voided
+        return found
+
+    monkeypatch.setattr(PushContext, "sale", sale_then_wait)
+    phones = [Phone(), Phone()]
+    answers = []
+
+    def voider(phone):
+        def push():
+            each = app.test_client()
+            login(each, s.user)
+            phone.void(sale["id"])
+            response = phone.push(each)
+            answers.append(response.json["results"][0])
+        return push
+
+    run_threads(app, *(voider(phone) for phone in phones))
+    statuses = sorted(answer["status"] for answer in answers)
+    assert statuses == ["applied", "rejected"], answers
+    assert "already cancelled" in next(a["reason"] for a in answers if a["status"] == "rejected")
+    db.session.expire_all()
+    assert stock_level(s.stall_id, s.products[0]) == 5
+    voids = db.session.execute(select(func.count()).select_from(StockMovement).where(
+        StockMovement.kind == MovementKind.VOID)).scalar_one()
+    assert voids == 1
+    assert server_summary(s.artisan_id).sales == 0

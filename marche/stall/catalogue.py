@@ -15,7 +15,7 @@ from ..sync.versions import stamp
 from ..web import render
 from .access import my_profile, own_product
 from .forms import product_schema
-from .photo_field import take_photo
+from .photo_field import forget_replaced, take_photo
 
 # The fields a form edit may change, as (form field, model attribute).
 _FIELDS = (("name", "name"), ("price", "price_cents"), ("cost", "cost_cents"),
@@ -61,8 +61,9 @@ def _submit(product: Product | None):
         changed = any(getattr(product, attr) != data[name] for name, attr in _FIELDS)
     for name, attr in _FIELDS:
         setattr(product, attr, data[name])
-    if photo_key:
-        product.photo_key = photo_key
+    replaced = None
+    if photo_key and photo_key != product.photo_key:
+        replaced, product.photo_key = product.photo_key, photo_key
         changed = True
     if changed:
         if not is_new:
@@ -70,6 +71,7 @@ def _submit(product: Product | None):
             product.edit_version += 1
         stamp(current_user.id, product)
         db.session.commit()
+        forget_replaced(replaced)
         flash(_("Saved ✓"), "success")
     return redirect(url_for("stall.products"))
 

@@ -10,6 +10,8 @@ from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
 from .. import photos
+from ..extensions import db
+from ..models import ArtisanProfile, Product
 
 _SALT = "marche-kept-photo"
 
@@ -47,3 +49,14 @@ def take_photo(errors: dict) -> str | None:
             errors["photo"] = error.message
             return None
     return _kept_key()
+
+
+def forget_replaced(old_key: str | None) -> None:
+    """Delete the files of a photo the artisan replaced, once no row names it (after commit):
+    a regretted picture does not stay on the server, public at its old address."""
+    if not old_key:
+        return
+    for column in (Product.photo_key, ArtisanProfile.photo_key):
+        if db.session.execute(db.select(column).where(column == old_key)).first():
+            return
+    photos.delete(old_key)

@@ -11,7 +11,7 @@ from ..web import render
 from .access import my_profile
 from .agenda import latest_stall
 from .forms import STORY_MAX, profile_schema
-from .photo_field import take_photo
+from .photo_field import forget_replaced, take_photo
 
 _FIELDS = ("display_name", "craft", "story", "phone", "email", "website", "instagram", "public")
 
@@ -36,9 +36,11 @@ def my_page():
         return _page(request.form.to_dict(), errors, status=422, photo_key=photo_key)
     for name in _FIELDS:
         setattr(profile, name, data[name])
-    if photo_key:
-        profile.photo_key = photo_key
+    replaced = None
+    if photo_key and photo_key != profile.photo_key:
+        replaced, profile.photo_key = profile.photo_key, photo_key
     db.session.commit()
+    forget_replaced(replaced)
     flash(_("Saved ✓"), "success")
     return redirect(url_for("stall.my_page"))
 

@@ -89,7 +89,8 @@ def _void(ctx: PushContext, op: Op, sale: SaleRef) -> None:
     reason = op.payload.get("reason") if isinstance(op.payload, dict) else None
     at = op.occurred_at or ctx.now
     # A waiting void may have been stored before text was checked: clean it on the way in.
-    sale.void(ctx, op, clean(reason)[:200] if isinstance(reason, str) else None, at)
+    if not sale.void(ctx, op, clean(reason)[:200] if isinstance(reason, str) else None, at):
+        raise Rejected(reasons.ALREADY_VOIDED, {"sale_id": str(sale.get("id"))})
     op.status = MutationStatus.APPLIED
     op.stall_id = sale.get("stall_id")
     ctx.touch_op(op)

@@ -14,6 +14,7 @@ import uuid
 from dataclasses import dataclass, field
 
 from sqlalchemy import case, func, insert, select, update
+from sqlalchemy.orm.attributes import set_committed_value
 
 from ..extensions import db
 from ..models import (
@@ -267,14 +268,26 @@ class SaleRef:
     def get(self, name: str):
         return self.row[name] if self.row is not None else getattr(self.stored, name)
 
-    def void(self, ctx: PushContext, op: Op, reason: str | None, at: dt.datetime) -> None:
+    def void(self, ctx: PushContext, op: Op, reason: str | None, at: dt.datetime) -> bool:
+        """Mark the sale voided by ``op``; say whether it was not voided already.
+
+        A stored sale is marked by one guarded UPDATE: its ``void_id`` is written once, by the
+        database. Of two voids of one sale (two phones, two workers), the second finds it
+        taken whatever the locks around the push did, and no second movement is written.
+        """
         values = {"voided": True, "void_id": op.id, "void_reason": reason, "voided_at": at,
                   "version": ctx.version}
         if self.row is not None:
             self.row.update(values)
-        else:
-            for name, value in values.items():
-                setattr(self.stored, name, value)
+            return True
+        marked = db.session.execute(
+            update(Sale).where(Sale.id == self.stored.id, Sale.void_id.is_(None))
+            .values(**values).execution_options(synchronize_session=False))
+        if marked.rowcount != 1:
+            return False
+        for name, value in values.items():
+            set_committed_value(self.stored, name, value)
+        return True
 
     def quantities(self) -> dict:
         # One movement per product per mutation (the unique key): lines of one product add up.
