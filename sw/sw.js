@@ -33,6 +33,10 @@ const EXPECTED = new Set(Object.values(CACHE));
 const HTMX_URL = CONFIG.htmx && CONFIG.htmx.url
   ? new URL(CONFIG.htmx.url, self.location.origin).href : null;
 const NAVIGATION_TIMEOUT_MS = 3000;
+// What the install may wait for what it can do without (the CDN, a page to keep): a network
+// that hangs instead of failing (a captive portal, a lost answer) must not keep the till from
+// being kept for offline days.
+const OPTIONAL_FETCH_MS = 8000;
 const SYNC_TAG = "marche-sync";
 
 // The outbox's bookkeeping, the same file the pages import (self.MarcheOutbox).
@@ -64,10 +68,11 @@ async function precachePages() {
   const cache = await caches.open(CACHE.pages);
   await Promise.all((CONFIG.pages || []).map(async (url) => {
     try {
-      const response = await fetch(new Request(url, {credentials: "same-origin", cache: "no-cache"}));
+      const response = await fetchWithin(
+        new Request(url, {credentials: "same-origin", cache: "no-cache"}), OPTIONAL_FETCH_MS);
       if (keepable(response)) await cache.put(pageKey(url), response);
     } catch (error) {
-      // Offline while installing: the page is kept the next time it is opened.
+      // Offline or too slow while installing: the page is kept the next time it is opened.
     }
   }));
 }
@@ -76,17 +81,32 @@ async function precacheHtmx() {
   if (!HTMX_URL) return;
   const cache = await caches.open(CACHE.cdn);
   try {
-    const response = await fetch(new Request(HTMX_URL, {
-      mode: "cors", credentials: "omit", integrity: CONFIG.htmx.integrity || ""}));
+    const response = await fetchWithin(new Request(HTMX_URL, {
+      mode: "cors", credentials: "omit", integrity: CONFIG.htmx.integrity || ""}), OPTIONAL_FETCH_MS);
     if (response.ok) {
       await cache.put(HTMX_URL, response);
       return;
     }
   } catch (error) {
-    // The CDN is unreachable: keep the copy an older version had, if any.
+    // The CDN is unreachable or hangs: keep the copy an older version had, if any.
   }
   const older = await caches.match(HTMX_URL);
   if (older) await cache.put(HTMX_URL, older);
+}
+
+// fetch(), given up (rejected, the request aborted) after `ms` milliseconds, body included.
+async function fetchWithin(request, ms) {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(), ms);
+  try {
+    const response = await fetch(request, {signal: controller.signal});
+    // The body under the same clock (a server that sends the headers, then hangs): read from a
+    // copy, so the response handed back stays the browser's own (its type, its redirect flag).
+    await response.clone().arrayBuffer();
+    return response;
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 self.addEventListener("activate", (event) => {

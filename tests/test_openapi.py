@@ -108,3 +108,25 @@ def test_a_schema_may_be_named_after_the_one_that_nests_it(recwarn):
     assert sale["properties"]["lines"]["items"] == {"$ref": "#/components/schemas/SaleLine"}
     assert set(document["components"]["schemas"]) >= {"Sale", "SaleLine"}
     assert "_Line" not in document["components"]["schemas"]
+
+
+def test_the_document_describes_the_sync_and_every_mutation_type(client):
+    """A script or another phone app writes against it: push and pull, the answers, and the
+    payload of each mutation type, its fields as the server's schema takes them."""
+    from marche.sync.mutations import TYPES
+
+    document = client.get("/api/v1/openapi.json").json
+    schemas = document["components"]["schemas"]
+    push = document["paths"]["/sync/push"]["post"]
+    assert set(push["responses"]) >= {"200", "401", "403", "409", "422", "503"}
+    assert push["requestBody"]["content"]["application/json"]["schema"]["$ref"].endswith(
+        "/PushRequest")
+    assert set(document["paths"]["/sync/pull"]["post"]["responses"]) >= {"200", "401", "422"}
+    assert {"client_id", "mutations"} <= set(schemas["PushRequest"]["required"])
+    assert {"last_seq", "version", "results"} <= set(schemas["PushAnswer"]["properties"])
+    assert {"cookie", "last_seq", "patch"} <= set(schemas["PullAnswer"]["properties"])
+    for name, kind in TYPES.items():
+        documented = [schema for schema in schemas.values()
+                      if f"`{name}`" in push["description"]
+                      and set(schema.get("properties", {})) == set(kind.schema.fields)]
+        assert documented, f"{name}: its payload is not in the document"

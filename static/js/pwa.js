@@ -7,6 +7,8 @@ import {$, $$, CONFIG, t, timeOf, tn} from "./ui.js";
 
 const QUIET_MS = 5000;
 const UPDATE_CHECK_MS = 30 * 60 * 1000;
+const RETRY_MS = 5000;  // a failed first install is tried again after 5 s, 10 s… up to 5 min
+const RETRY_MAX_MS = 5 * 60 * 1000;
 
 let lastTouch = Date.now();
 for (const type of ["pointerdown", "keydown", "input"]) {
@@ -17,13 +19,8 @@ for (const type of ["pointerdown", "keydown", "input"]) {
 // isBusy() says nothing is in progress (with `auto`, by itself after a few quiet seconds).
 export async function registerWorker({isBusy = () => false, auto = false} = {}) {
   if (!("serviceWorker" in navigator)) return null;
-  let registration;
-  try {
-    registration = await navigator.serviceWorker.register(CONFIG.sw_url,
-      {scope: "/", updateViaCache: "none"});
-  } catch (error) {
-    return null;  // no worker (a private window): the page still works online
-  }
+  let registration = await register();
+  if (!registration) return null;  // no worker (a private window): the page still works online
   let reloading = false;
   let ready = null;
   navigator.serviceWorker.addEventListener("controllerchange", () => {
@@ -54,13 +51,32 @@ export async function registerWorker({isBusy = () => false, auto = false} = {}) 
       if (document.visibilityState === "hidden" && auto) apply();
     });
   };
+  // A first install that failed (a file lost on the way) leaves no worker at all, and the
+  // browser forgets the registration: register again, later, or this page (the till stays
+  // open all day) would never be kept for a day without network.
+  let retries = 0;
+  const retry = async () => {
+    if (navigator.serviceWorker.controller || registration.active || !navigator.onLine) return;
+    const again = await register();
+    if (again && again !== registration) follow(again);
+  };
+  addEventListener("online", () => { retry().catch(() => {}); });
   const watch = (worker) => worker.addEventListener("statechange", () => {
     if (worker.state === "installed" && navigator.serviceWorker.controller) offer(worker);
+    if (worker.state === "activated") retries = 0;
+    if (worker.state === "redundant" && !registration.active && !registration.installing) {
+      retries += 1;
+      setTimeout(() => { retry().catch(() => {}); }, Math.min(RETRY_MAX_MS, RETRY_MS * 2 ** (retries - 1)));
+    }
   });
-  if (registration.waiting && navigator.serviceWorker.controller) offer(registration.waiting);
-  if (registration.installing) watch(registration.installing);
-  registration.addEventListener("updatefound", () => watch(registration.installing));
-  const check = () => registration.update().catch(() => {});
+  const follow = (found) => {
+    registration = found;
+    if (found.waiting && navigator.serviceWorker.controller) offer(found.waiting);
+    if (found.installing) watch(found.installing);
+    found.addEventListener("updatefound", () => watch(found.installing));
+  };
+  follow(registration);
+  const check = () => registration.update().catch(() => retry()).catch(() => {});
   addEventListener("online", check);
   document.addEventListener("visibilitychange", () => {
     if (document.visibilityState === "visible") check();
@@ -68,6 +84,14 @@ export async function registerWorker({isBusy = () => false, auto = false} = {}) 
   setInterval(check, UPDATE_CHECK_MS);
   keepPages().catch(() => {});
   return registration;
+}
+
+async function register() {
+  try {
+    return await navigator.serviceWorker.register(CONFIG.sw_url, {scope: "/", updateViaCache: "none"});
+  } catch (error) {
+    return null;
+  }
 }
 
 // A log-out forgot the artisan's pages (forgetPages below): the first page opened while logged in

@@ -174,4 +174,17 @@ def coach_logs_in(page) -> None:
 def screenshot(page, name: str) -> None:
     """Keep a picture of what a user sees, for people to look at (not asserted on)."""
     SHOTS.mkdir(exist_ok=True)
+    pictures_loaded(page)
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def pictures_loaded(page) -> None:
+    """Load every picture of the page, the lazy ones below the fold too (a whole-page picture
+    would show their empty frames), and wait for them."""
+    page.evaluate("""() => Promise.all([...document.images].map((image) => {
+        image.loading = "eager";
+        return image.complete ? null : new Promise((done) => {
+          image.addEventListener("load", done, {once: true});
+          image.addEventListener("error", done, {once: true});
+        });
+    }))""")

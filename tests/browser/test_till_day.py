@@ -132,28 +132,40 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
     assert till.stock() == stock
     assert server_day(live_app, grace.stall_id)["sales"] == 0
 
-    # The network comes back: everything goes, and the server counts what the phone counts.
-    network.on()
-    till.wait_synced()
-    server = server_day(live_app, grace.stall_id)
-    assert server["summary"].takings_cents == summary.takings_cents == till.total()
-    assert server["summary"].by_method == summary.by_method
-    assert server["summary"].sales == summary.sales and server["summary"].voided == 1
-    assert server["stock"] == stock
-
-    # Closing: the cash expected is the float and the cash sales; then the day's summary.
+    # Closing, still with no network: the cash expected is the float and the cash sales; the
+    # day's summary is the phone's own figures: takings, by payment method, what sold.
     till.tab("close")
     expected_cash = FLOAT + summary.by_method["cash"]
     assert cents(page.text_content("[data-expected]")) == expected_cash
     till.type_amount("counted", expected_cash - 200)
-    expect(page.locator("[data-difference]")).to_have_class("difference less")
+    difference = page.locator("[data-difference]")
+    expect(difference).to_have_class("difference less")
+    assert cents(difference.text_content()) == 200
     page.evaluate("scrollTo(0, 0)")
     phone_screenshot(page, f"till-close-{database}")
     page.click("[data-action=close-stall]")
     till.expect_screen("summary")
     assert cents(page.text_content("[data-takings]")) == summary.takings_cents
-    till.wait_synced()
-    closed = server_day(live_app, grace.stall_id)
-    assert closed["status"] == "closed" and closed["cash_counted"] == expected_cash - 200
+    methods = page.locator("[data-by-method] li strong")
+    assert [cents(text) for text in methods.all_text_contents()] == [
+        amount for amount in summary.by_method.values() if amount]
+    items = page.locator("[data-items-sold] li")
+    shown = sorted((item.locator(".name").text_content(),
+                    cents(item.locator(".money").text_content())) for item in items.all())
+    assert shown == sorted((f"{sold.quantity} × {sold.label}", sold.amount_cents)
+                           for sold in summary.items_sold)
     phone_screenshot(page, f"till-summary-{database}")
+
+    # The network comes back: everything goes, and the server counts what the phone counted.
+    network.on()
+    till.wait_synced()
+    server = server_day(live_app, grace.stall_id)
+    assert server["summary"].takings_cents == summary.takings_cents == till.total()
+    assert server["summary"].by_method == summary.by_method
+    assert sorted((sold.label, sold.quantity, sold.amount_cents)
+                  for sold in server["summary"].items_sold) == sorted(
+        (sold.label, sold.quantity, sold.amount_cents) for sold in summary.items_sold)
+    assert server["summary"].sales == summary.sales and server["summary"].voided == 1
+    assert server["stock"] == stock
+    assert server["status"] == "closed" and server["cash_counted"] == expected_cash - 200
     phone.close()

@@ -204,3 +204,54 @@ def test_a_server_in_trouble_keeps_the_rows_and_is_not_hammered(browser, live_ap
         assert server_day(live_app, grace.stall_id)["sales"] == 3
     finally:
         phone.close()
+
+
+FAKE_INSTALL_PROMPT = """() => {
+  // What Chrome fires when the app may be installed (it needs a real engagement to do so).
+  const event = new Event("beforeinstallprompt", {cancelable: true});
+  window.__prompted = 0;
+  event.prompt = () => { window.__prompted += 1; };
+  event.userChoice = Promise.resolve({outcome: "accepted"});
+  dispatchEvent(event);
+  return event.defaultPrevented;
+}"""
+
+
+def test_my_settings_say_whether_sales_are_kept_safely_and_invite_to_install(
+        browser, live_app, live_server):
+    grace = new_artisan(live_app)
+    phone = new_phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        # The first run asked the browser to keep this site's storage, once, and remembers it.
+        page.wait_for_function("""async () => {
+            const config = JSON.parse(document.getElementById("phone-config").textContent);
+            const db = await new Promise((done) => {
+              const request = indexedDB.open(config.db);
+              request.onsuccess = () => done(request.result);
+            });
+            const asked = await new Promise((done) => {
+              const request = db.transaction("meta").objectStore("meta").get("persist_asked");
+              request.onsuccess = () => done(request.result);
+            });
+            db.close();
+            return Boolean(asked);
+        }""")
+        page.goto("/stall/me")
+        words = page.evaluate("JSON.parse(document.getElementById('phone-strings').textContent)")
+        kept = page.evaluate("navigator.storage.persisted()")
+        expect(page.locator("[data-storage-status]")).to_have_text(
+            words["storage_yes"] if kept else words["storage_no"])
+
+        install = page.locator("[data-install] button")
+        expect(install).to_be_hidden()  # nothing to offer until the browser says it can
+        assert page.evaluate(FAKE_INSTALL_PROMPT), "the browser's own banner was not held back"
+        expect(install).to_be_visible()
+        install.click()
+        expect(install).to_be_hidden()
+        assert page.evaluate("window.__prompted") == 1
+    finally:
+        phone.close()

@@ -5,7 +5,15 @@ from playwright.sync_api import expect
 
 from .test_walkthrough import coach_logs_in
 from .till_actions import Till
-from .till_world import OPENING, Network, new_artisan, new_phone, server_day
+from .till_world import (
+    OPENING,
+    Network,
+    ServerWatch,
+    new_artisan,
+    new_phone,
+    server_day,
+    wait_until,
+)
 
 WORKER_VERSION = """() => new Promise((resolve) => {
   navigator.serviceWorker.addEventListener("message", (event) => {
@@ -56,6 +64,67 @@ def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
         till.wait_offline_ready()
         assert till.page.evaluate("(url) => caches.match(url).then(Boolean)", cdn)
     finally:
+        phone.close()
+
+
+def test_a_cdn_that_never_answers_does_not_keep_the_till_from_going_offline(
+        browser, live_app, live_server):
+    """A captive portal or a lost answer: the CDN hangs instead of failing. The worker gives
+    htmx up after a while and still keeps the till for a day with no network."""
+    grace = new_artisan(live_app)
+    phone = new_phone(browser, live_server)
+    held = []
+    phone.route(live_app.config["HTMX_URL"], lambda route: held.append(route))  # never answered
+    try:
+        till = Till(phone.new_page())
+        till.log_in(grace.login)
+        till.open("open")
+        till.open_stall(OPENING, 0)
+        till.wait_offline_ready()
+        assert held, "the worker did not ask the CDN"
+        network = Network(live_server, phone)
+        network.off()
+        till.page.reload()
+        till.wait_ready("sell")
+        till.sell({"Vase boule": 1}, "card")
+        network.on()
+        till.wait_synced()
+        assert server_day(live_app, grace.stall_id)["sales"] == 1
+    finally:
+        phone.close()
+
+
+def test_a_first_install_that_failed_is_tried_again_without_a_reload(
+        browser, live_app, live_server):
+    """The network loses a file while the worker installs: the till (a page left open all day)
+    registers it again by itself, and is kept for offline days."""
+    grace = new_artisan(live_app)
+    phone = new_phone(browser, live_server)
+    watch = ServerWatch(live_app)
+    watch.refuse["/offline"] = 503  # a file of the install fails
+    try:
+        till = Till(phone.new_page())
+        page = till.page
+        till.log_in(grace.login)
+        till.open("open")
+        wait_until(lambda: "/offline" in watch.finished, page=page, what="the install's try")
+        page.wait_for_function("""async () => {
+            const registration = await navigator.serviceWorker.getRegistration();
+            return !registration || (!registration.active && !registration.installing);
+        }""")
+        assert page.evaluate("navigator.serviceWorker.controller === null")
+        watch.refuse.clear()
+        till.wait_offline_ready()  # no reload: the page tried again
+        till.open_stall(OPENING, 0)
+        till.wait_synced()
+        network = Network(live_server, phone)
+        network.off()
+        page.reload()
+        till.wait_ready("sell")
+        till.sell({"Bol raku": 1}, "card")
+        assert till.waiting() == 1
+    finally:
+        watch.close()
         phone.close()
 
 

@@ -32,7 +32,7 @@ from marche.models import (
 )
 from marche.security import hash_secret
 
-from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SHOTS
+from .conftest import CHROMIUM, CHROMIUM_ARGS, PHONE, SHOTS, pictures_loaded
 
 PIN = "2468"
 # name, price, cost, picture
@@ -56,8 +56,15 @@ OPENING = {"Bol raku": 6, "Vase boule": 4, "Tasse émaillée": 5, "Grand saladie
 
 def new_phone(browser, live_server, **options):
     """A phone of its own (a browser profile): 360 px wide, in French, on the live server."""
-    return browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url,
-                               **options)
+    return _no_cdn(browser.new_context(viewport=PHONE, locale="fr-FR", base_url=live_server.url,
+                                       **options), live_server)
+
+
+def _no_cdn(context, live_server):
+    """The CDN refuses at once, as it does on this machine whatever its DNS does that day (a
+    test that wants htmx from the CDN routes it again: the last route given is tried first)."""
+    context.route(live_server.app.config["HTMX_URL"], lambda route: route.abort())
+    return context
 
 
 def new_artisan(app, login: str = "grace", number: int = 21) -> Artisan:
@@ -109,14 +116,16 @@ def device_seqs(app, artisan: Artisan) -> list[int]:
 def phone_screenshot(page, name: str) -> None:
     """Keep what the artisan sees on a 360×740 screen (the viewport, not the whole page)."""
     SHOTS.mkdir(exist_ok=True)
+    pictures_loaded(page)
     page.screenshot(path=str(SHOTS / f"{name}.png"))
 
 
 def launch_phone(playwright, live_server, folder: Path, offline: bool = False):
     """Start Chromium on a profile kept in ``folder``: a phone that can be switched off."""
-    return playwright.chromium.launch_persistent_context(
+    return _no_cdn(playwright.chromium.launch_persistent_context(
         str(folder), executable_path=CHROMIUM, args=CHROMIUM_ARGS, viewport=PHONE,
-        device_scale_factor=2, locale="fr-FR", base_url=live_server.url, offline=offline)
+        device_scale_factor=2, locale="fr-FR", base_url=live_server.url, offline=offline),
+        live_server)
 
 
 def kill_browser(folder: Path) -> int:
