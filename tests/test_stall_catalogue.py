@@ -250,3 +250,13 @@ def test_there_is_no_way_to_delete_a_product(client, stage):
                                   "/stall/products/00000000-0000-0000-0000-000000000000"])
 def test_unknown_product_is_not_found(client, stage, path):
     assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize("value", ["perhaps", "", "2"])
+def test_a_garbled_archive_request_changes_nothing_and_says_so(app, client, stage, value):
+    before = product(app, stage.product)
+    response = client.post(f"/stall/products/{stage.product}/archive", data={"active": value})
+    assert response.status_code == 302
+    assert product(app, stage.product) == before
+    page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Nothing was changed" in page

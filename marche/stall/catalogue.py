@@ -14,7 +14,7 @@ from ..security import role_required
 from ..sync.versions import stamp
 from ..web import render
 from .access import my_profile, own_product
-from .forms import product_schema
+from .forms import archive_schema, product_schema
 from .photo_field import forget_replaced, take_photo
 
 # The fields a form edit may change, as (form field, model attribute).
@@ -109,7 +109,11 @@ def product_edit(product_id: uuid.UUID):
 def product_archive(product_id: uuid.UUID):
     """Take one of my products off sale, or put it back on sale."""
     product = own_product(product_id)
-    active = request.form.get("active") == "1"
+    data, errors = load_form(archive_schema, request.form)
+    if errors:
+        flash(_("Nothing was changed: try again."), "error")
+        return redirect(url_for("stall.product_edit", product_id=product.id))
+    active = data["active"]
     if product.active != active:
         product.active = active
         product.edit_version += 1

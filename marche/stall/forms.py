@@ -85,6 +85,13 @@ class ProfileSchema(FormSchema):
     public = Checkbox()
 
 
+class ArchiveSchema(FormSchema):
+    """Take a product off sale (``active=0``) or put it back (``active=1``)."""
+
+    active = fields.Boolean(required=True)
+
+
 product_schema = ProductSchema()
+archive_schema = ArchiveSchema()
 profile_schema = ProfileSchema()
 
