@@ -16,6 +16,7 @@ from .coach_helpers import (
     log_in_coach,
     rows,
 )
+from .test_public_qr import decode, svg_matrix
 
 
 @pytest.fixture
@@ -49,6 +50,9 @@ def test_creating_an_artisan_shows_a_working_enrolment_qr_code(app, client, worl
     assert "Valid until" in page
     link = _enrol_link(page)
     assert link.startswith("https://marche.example.org/auth/enrol/")
+    # The code on the screen is the link: what the artisan's camera reads.
+    code = max(re.findall(r"<svg.*?</svg>", page, re.S), key=len)  # the icons are small
+    assert decode(svg_matrix(code)) == link
     token = link.rsplit("/", 1)[1]
     with app.app_context():
         user = _artisan("chen")
