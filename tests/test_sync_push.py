@@ -107,9 +107,17 @@ def test_foreign_and_unknown_stalls_and_products_are_rejected_never_written(clie
     phone.add("stall.close", {"stall_id": theirs.stall_id, "cash_counted_cents": 0})
     phone.add("product.upsert", {"product_id": theirs.products[0], "base_version": 1,
                                  "price_cents": 1})
+    phone.add("stall.open", {"stall_id": theirs.stall_id, "cash_float_cents": 0,
+                             "stock": [{"product_id": theirs.products[0], "quantity": 9}]})
+    phone.add("stall.open", {"stall_id": mine.stall_id, "cash_float_cents": 0,
+                             "stock": [{"product_id": theirs.products[0], "quantity": 9}]})
+    phone.add("stock.adjust", {"stall_id": theirs.stall_id, "product_id": theirs.products[0],
+                               "kind": "loss", "quantity": 2})
     response = phone.push(client)
-    assert statuses(response) == ["rejected"] * 6
-    assert response.json["last_seq"] == 6
+    assert statuses(response) == ["rejected"] * 9
+    assert response.json["last_seq"] == 9
+    assert stock_level(theirs.stall_id, theirs.products[0]) == 0
+    assert fresh(Stall, mine.stall_id).status == StallStatus.UPCOMING  # not half-opened
     assert db.session.execute(db.select(db.func.count(Sale.id))).scalar_one() == 0
     assert stock_level(mine.stall_id, theirs.products[0]) == 0
     db.session.expire_all()

@@ -9,6 +9,7 @@ from .till_world import (
     OPENING,
     Network,
     device_seqs,
+    in_french,
     kill_browser,
     launch_phone,
     new_artisan,
@@ -68,6 +69,9 @@ def test_two_phones_sell_the_same_stall_offline_then_both_show_every_sale(
         expect(first.page.locator("[data-rejected] li")).to_contain_text(
             first.page.evaluate("JSON.parse(document.getElementById('phone-strings')"
                                 ".textContent).type_open"))
+        # …with the server's reason, in the artisan's language.
+        expect(first.page.locator("[data-rejected] li")).to_contain_text(
+            in_french("This stall was already opened."))
     finally:
         first_phone.close()
         second_phone.close()

@@ -4,6 +4,7 @@ the server holds, phones that can be switched off or crash, a network that can b
 from __future__ import annotations
 
 import datetime as dt
+import gettext
 import io
 import json
 import os
@@ -282,3 +283,10 @@ def another_phone_sells(app, artisan: Artisan, name: str, price: int) -> None:
     answer = client.post("/api/v1/sync/push", json={
         "client_id": str(uuid.uuid4()), "mutations": [sale]})
     assert answer.status_code == 200 and answer.get_json()["results"][0]["status"] == "applied"
+
+
+def in_french(message: str) -> str:
+    """Return what the French catalogue says for ``message`` (the server's words on a phone)."""
+    translations = Path(__file__).resolve().parents[2] / "marche" / "translations"
+    return gettext.translation("messages", localedir=translations, languages=["fr"]).gettext(
+        message)
