@@ -1,6 +1,7 @@
 """The till's smaller promises: a free amount, a discount, Undo, a forgotten product, and the
 warning before logging out while sales wait."""
 
+import datetime as dt
 import re
 import uuid
 
@@ -8,7 +9,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from marche.extensions import db
-from marche.models import Product, Sale
+from marche.models import Market, MovementKind, Product, Sale, Stall, StallStatus, StockMovement
 
 from .till_actions import Till, cents
 from .till_world import OPENING, Network, device_seqs, new_artisan, new_phone, server_day
@@ -253,5 +254,38 @@ def test_my_settings_say_whether_sales_are_kept_safely_and_invite_to_install(
         install.click()
         expect(install).to_be_hidden()
         assert page.evaluate("window.__prompted") == 1
+    finally:
+        phone.close()
+
+
+def test_a_new_phone_offers_the_stock_brought_last_time(browser, live_app, live_server):
+    """Grace opened her stall at the last market on another phone: this one, new, counts from
+    what she brought then, and she only changes what differs."""
+    grace = new_artisan(live_app)
+    brought = {"Bol raku": 7, "Vase boule": 3, "Tasse émaillée": 0, "Grand saladier": 2}
+    with live_app.app_context():
+        today = db.session.get(Stall, uuid.UUID(grace.stall_id))
+        past = db.session.execute(select(Market).where(Market.date < today.market.date)
+                                  .order_by(Market.date.desc())).scalars().first()
+        last = Stall(market=past, artisan_id=grace.user_id, number=30, fee_cents=0,
+                     slug=uuid.uuid4().hex[:10], status=StallStatus.CLOSED,
+                     opened_at=dt.datetime.now(dt.UTC) - dt.timedelta(days=14))
+        db.session.add(last)
+        db.session.flush()
+        for name, quantity in brought.items():
+            db.session.add(StockMovement(stall_id=last.id, product_id=uuid.UUID(
+                grace.products[name]), kind=MovementKind.OPENING, quantity=quantity))
+        db.session.commit()
+    phone = new_phone(browser, live_server)
+    try:
+        till = Till(phone.new_page())
+        till.log_in(grace.login)
+        till.open("open")
+        for name, quantity in brought.items():
+            row = till.page.locator(".open-row", has_text=name)
+            expect(row.locator("[data-qty]")).to_have_text(str(quantity))
+        till.open_stall(dict(brought, **{"Bol raku": 8}), 2000)
+        till.wait_synced()
+        assert server_day(live_app, grace.stall_id)["stock"] == dict(brought, **{"Bol raku": 8})
     finally:
         phone.close()
