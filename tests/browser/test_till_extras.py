@@ -12,7 +12,15 @@ from marche.extensions import db
 from marche.models import Market, MovementKind, Product, Sale, Stall, StallStatus, StockMovement
 
 from .till_actions import Till, cents
-from .till_world import OPENING, Network, device_seqs, new_artisan, new_phone, server_day
+from .till_world import (
+    OPENING,
+    Network,
+    device_seqs,
+    new_artisan,
+    new_phone,
+    server_day,
+    wait_until,
+)
 
 
 def test_free_amount_discount_undo_and_a_forgotten_product_with_no_network(
@@ -228,19 +236,8 @@ def test_my_settings_say_whether_sales_are_kept_safely_and_invite_to_install(
         till.log_in(grace.login)
         till.open("open")
         # The first run asked the browser to keep this site's storage, once, and remembers it.
-        page.wait_for_function("""async () => {
-            const config = JSON.parse(document.getElementById("phone-config").textContent);
-            const db = await new Promise((done) => {
-              const request = indexedDB.open(config.db);
-              request.onsuccess = () => done(request.result);
-            });
-            const asked = await new Promise((done) => {
-              const request = db.transaction("meta").objectStore("meta").get("persist_asked");
-              request.onsuccess = () => done(request.result);
-            });
-            db.close();
-            return Boolean(asked);
-        }""")
+        wait_until(lambda: till.meta().get("persist_asked"), page=page,
+                   what="the browser asked to keep the sales")
         page.goto("/stall/me")
         words = page.evaluate("JSON.parse(document.getElementById('phone-strings').textContent)")
         kept = page.evaluate("navigator.storage.persisted()")
