@@ -23,6 +23,16 @@ WORKER_VERSION = """() => new Promise((resolve) => {
 })"""
 
 
+def sell_after_an_offline_reload(till: Till, network: Network) -> None:
+    """With no network, reload the till (the worker's copy) and sell a vase; then sync it."""
+    network.off()
+    till.page.reload()
+    till.wait_ready("sell")
+    till.sell({"Vase boule": 1}, "card")
+    network.on()
+    till.wait_synced()
+
+
 def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
         browser, live_app, live_server, htmx_file):
     grace = new_artisan(live_app)
@@ -41,13 +51,7 @@ def test_the_till_sells_when_the_cdn_is_unreachable_on_first_load(
         # The service worker installed without htmx, and still keeps the till for offline days.
         till.wait_offline_ready()
         assert not till.page.evaluate("(url) => caches.match(url).then(Boolean)", cdn)
-        network = Network(live_server, phone)
-        network.off()
-        till.page.reload()
-        till.wait_ready("sell")
-        till.sell({"Vase boule": 1}, "card")
-        network.on()
-        till.wait_synced()
+        sell_after_an_offline_reload(till, Network(live_server, phone))
         assert server_day(live_app, grace.stall_id)["sales"] == 2
     finally:
         phone.close()
@@ -82,13 +86,7 @@ def test_a_cdn_that_never_answers_does_not_keep_the_till_from_going_offline(
         till.open_stall(OPENING, 0)
         till.wait_offline_ready()
         assert held, "the worker did not ask the CDN"
-        network = Network(live_server, phone)
-        network.off()
-        till.page.reload()
-        till.wait_ready("sell")
-        till.sell({"Vase boule": 1}, "card")
-        network.on()
-        till.wait_synced()
+        sell_after_an_offline_reload(till, Network(live_server, phone))
         assert server_day(live_app, grace.stall_id)["sales"] == 1
     finally:
         phone.close()
