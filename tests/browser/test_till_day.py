@@ -12,6 +12,7 @@ from playwright.sync_api import expect
 
 from marche import reports
 
+from .conftest import pictures_loaded
 from .till_actions import Till, cents
 from .till_world import Network, launch_phone, new_artisan, phone_screenshot, server_day
 
@@ -118,6 +119,7 @@ def test_a_whole_day_offline_survives_reloads_and_a_restart_then_matches_the_ser
     page.reload()
     till.wait_ready("sell")
     assert till.total() == summary.takings_cents and till.changes_waiting() == waiting
+    pictures_loaded(page)  # they come from the worker's cache, once they have loaded
     assert page.evaluate("[...document.querySelectorAll('.tile img')]"
                          ".every((image) => image.complete && image.naturalWidth > 0)")
 
