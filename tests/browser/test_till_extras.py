@@ -11,7 +11,7 @@ from sqlalchemy import select
 from marche.extensions import db
 from marche.models import Market, MovementKind, Product, Sale, Stall, StallStatus, StockMovement
 
-from .till_actions import Till, cents
+from .till_actions import Till, cents, signed_in_phone
 from .till_world import (
     OPENING,
     Network,
@@ -25,13 +25,8 @@ from .till_world import (
 
 def test_free_amount_discount_undo_and_a_forgotten_product_with_no_network(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
         till.wait_offline_ready()
         network = Network(live_server, phone)
         network.off()
@@ -96,20 +91,12 @@ def test_free_amount_discount_undo_and_a_forgotten_product_with_no_network(
                 Sale.stall_id == uuid.UUID(grace.stall_id))).scalars()
             free = [line for sale in sales for line in sale.lines if line.product_id is None]
             assert [line.unit_price_cents for line in free] == [750]
-    finally:
-        phone.close()
 
 
 def test_log_out_warns_while_sales_wait_and_today_says_how_many(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
-        till.open_stall(OPENING, 0)
-        till.wait_synced()
+        till.start_day()
         phone.route("**/api/v1/sync/push", lambda route: route.abort())  # the server is away
         till.sell({"Bol raku": 1}, "card")
         assert till.waiting() == 1
@@ -137,8 +124,6 @@ def test_log_out_warns_while_sales_wait_and_today_says_how_many(browser, live_ap
         till.open("sell")
         till.wait_synced()
         assert server_day(live_app, grace.stall_id)["sales"] == 1
-    finally:
-        phone.close()
 
 
 OLDER_COPY = """async () => {
@@ -158,12 +143,7 @@ OLDER_COPY = """async () => {
 
 def test_a_phone_restored_from_an_older_copy_of_itself_loses_no_sale(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
-        till.log_in(grace.login)
-        till.open("open")
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         till.open_stall(OPENING, 0)
         till.sell({"Bol raku": 1}, "card")
         till.sell({"Vase boule": 1}, "card")
@@ -181,19 +161,11 @@ def test_a_phone_restored_from_an_older_copy_of_itself_loses_no_sale(
         assert server["sales"] == 3
         assert server["summary"].takings_cents == 1800 + 3500 + 1400 == till.total()
         assert sorted(device_seqs(live_app, grace)) == [2, 3]  # a new client, numbered from 1
-    finally:
-        phone.close()
 
 
 def test_a_server_in_trouble_keeps_the_rows_and_is_not_hammered(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
-        till.log_in(grace.login)
-        till.open("open")
-        till.open_stall(OPENING, 0)
-        till.wait_synced()
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
+        till.start_day()
         answers = iter([{"status": 200, "body": ""}] + [{"status": 503, "body": "busy"}] * 50)
         tries = []
 
@@ -211,8 +183,6 @@ def test_a_server_in_trouble_keeps_the_rows_and_is_not_hammered(browser, live_ap
         phone.unroute("**/api/v1/sync/push")
         till.sync_now()
         assert server_day(live_app, grace.stall_id)["sales"] == 3
-    finally:
-        phone.close()
 
 
 FAKE_INSTALL_PROMPT = """() => {
@@ -228,13 +198,8 @@ FAKE_INSTALL_PROMPT = """() => {
 
 def test_my_settings_say_whether_sales_are_kept_safely_and_invite_to_install(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
         # The first run asked the browser to keep this site's storage, once, and remembers it.
         wait_until(lambda: till.meta().get("persist_asked"), page=page,
                    what="the browser asked to keep the sales")
@@ -251,8 +216,6 @@ def test_my_settings_say_whether_sales_are_kept_safely_and_invite_to_install(
         install.click()
         expect(install).to_be_hidden()
         assert page.evaluate("window.__prompted") == 1
-    finally:
-        phone.close()
 
 
 def test_a_new_phone_offers_the_stock_brought_last_time(browser, live_app, live_server):

@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .till_actions import Till
+from .till_actions import Till, signed_in_phone
 from .till_world import (
     OPENING,
     Network,
@@ -98,14 +98,8 @@ SELL_IN_A_LOOP = """(count) => {
 
 
 def test_two_tabs_selling_at_once_never_take_the_same_number(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        one = Till(phone.new_page())
-        one.log_in(grace.login)
-        one.open("open")
-        one.open_stall(OPENING, 0)
-        one.wait_synced()
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, one):
+        one.start_day()
         two = Till(phone.new_page())
         two.open("sell")
         count = 12
@@ -123,8 +117,6 @@ def test_two_tabs_selling_at_once_never_take_the_same_number(browser, live_app, 
         assert server_day(live_app, grace.stall_id)["sales"] == 2 * count
         assert device_seqs(live_app, grace) == [2 * count + 1]
         assert one.total() == two.total() == 2 * count * 1800
-    finally:
-        phone.close()
 
 
 def test_a_sale_survives_the_browser_killed_right_after_recorded(
@@ -135,8 +127,7 @@ def test_a_sale_survives_the_browser_killed_right_after_recorded(
     till = Till(phone.new_page())
     till.log_in(grace.login)
     till.open("open")
-    till.open_stall(OPENING, 1000)
-    till.wait_synced()
+    till.start_day(1000)
     till.wait_offline_ready()
     network = Network(live_server, phone)
     network.off()

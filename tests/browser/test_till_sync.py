@@ -8,9 +8,8 @@ import time
 from playwright.sync_api import expect
 
 from ..test_sync_scenarios import backup, restore
-from .till_actions import Till
+from .till_actions import Till, signed_in_phone
 from .till_world import (
-    OPENING,
     Network,
     ServerWatch,
     another_phone_sells,
@@ -26,8 +25,7 @@ DAY_MS = 24 * 3600 * 1000
 def _open_day(till: Till, artisan) -> None:
     till.log_in(artisan.login)
     till.open("open")
-    till.open_stall(OPENING, 0)
-    till.wait_synced()
+    till.start_day()
 
 
 def test_one_sender_at_a_time_for_two_tabs_and_the_worker(browser, live_app, live_server):
@@ -61,12 +59,9 @@ def test_one_sender_at_a_time_for_two_tabs_and_the_worker(browser, live_app, liv
 
 
 def test_a_pull_never_erases_a_sale_the_server_does_not_have(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        _open_day(till, grace)
+        till.start_day()
         confirmed = till.meta()["confirmed"]
 
         # The sale's push is lost on the way (an answer that holds nothing new), and the pull
@@ -101,16 +96,11 @@ def test_a_pull_never_erases_a_sale_the_server_does_not_have(browser, live_app, 
         till.tab("sell")
         till.sync_now()
         assert server_day(live_app, grace.stall_id)["sales"] == 1 and till.total() == 3500
-    finally:
-        phone.close()
 
 
 def test_confirmed_changes_are_kept_thirty_days_then_dropped(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
-        _open_day(till, grace)
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
+        till.start_day()
         for _ in range(3):
             till.sell({"Bol raku": 1}, "card")
         till.wait_synced()
@@ -124,17 +114,12 @@ def test_confirmed_changes_are_kept_thirty_days_then_dropped(browser, live_app, 
         till.sell({"Vase boule": 1}, "card")  # the next confirmation does the sorting
         till.wait_synced()
         assert [row["seq"] for row in till.outbox()] == [2, 3, 4, 5]
-    finally:
-        phone.close()
 
 
 def test_the_app_coming_back_to_the_screen_syncs_at_once(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        _open_day(till, grace)
+        till.start_day()
         # The next sync by the clock is a minute away. Meanwhile, another of her phones sells.
         another_phone_sells(live_app, grace, "Vase boule", 3500)
         page.evaluate("""() => {
@@ -145,17 +130,12 @@ def test_the_app_coming_back_to_the_screen_syncs_at_once(browser, live_app, live
             document.dispatchEvent(new Event("visibilitychange"));
         }""")
         expect(page.locator("[data-total]")).to_have_text("35,00\u00a0€", timeout=5000)
-    finally:
-        phone.close()
 
 
 def test_a_confirmed_cancellation_is_not_shown_as_waiting(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        _open_day(till, grace)
+        till.start_day()
         page.route("**/api/v1/sync/pull", lambda route: route.fulfill(status=503, body="busy"))
         till.sell({"Bol raku": 1}, "card")
         till.void(0, "error")
@@ -167,17 +147,12 @@ def test_a_confirmed_cancellation_is_not_shown_as_waiting(browser, live_app, liv
         row = page.locator(".sale-row")
         expect(row).to_have_class("sale-row voided")
         expect(row.locator(".tag-warn")).to_have_count(0)
-    finally:
-        phone.close()
 
 
 def test_a_server_restored_from_a_backup_gets_the_sales_again_and_the_screen_keeps_them(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
-        _open_day(till, grace)
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
+        till.start_day()
         till.sell({"Bol raku": 1}, "card")
         till.wait_synced()
         with live_app.app_context():
@@ -192,18 +167,13 @@ def test_a_server_restored_from_a_backup_gets_the_sales_again_and_the_screen_kee
         server = server_day(live_app, grace.stall_id)
         assert server["sales"] == 3
         assert till.total() == 1800 + 3500 + 1400 == server["summary"].takings_cents
-    finally:
-        phone.close()
 
 
 def test_a_sync_that_ends_after_the_network_went_away_still_says_offline(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        _open_day(till, grace)
+        till.start_day()
         meta = till.meta()
         held = []
         page.route("**/api/v1/sync/pull", lambda route: held.append(route))  # on its way…
@@ -223,17 +193,12 @@ def test_a_sync_that_ends_after_the_network_went_away_still_says_offline(
         page.wait_for_function("document.body.dataset.drawing !== 'true'")
         expect(page.locator("[data-sync-cloud]")).to_have_attribute("data-status", "offline")
         expect(page.locator("[data-action=sync-now]")).to_be_disabled()
-    finally:
-        phone.close()
 
 
 def test_a_failing_pull_is_not_retried_in_a_storm_by_the_page_and_the_worker(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
-        _open_day(till, grace)
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
+        till.start_day()
         till.wait_offline_ready()  # the worker is there, with its Background Sync
         pulls = []
 
@@ -246,5 +211,3 @@ def test_a_failing_pull_is_not_retried_in_a_storm_by_the_page_and_the_worker(
         wait_until(lambda: len(pulls) >= 3, what="three pulls", page=till.page)
         # Back-off: 1 to 2 s, then 2 to 4 s between tries; a storm makes them in a blink.
         assert pulls[2] - pulls[0] > 2.5, [round(t - pulls[0], 2) for t in pulls]
-    finally:
-        phone.close()

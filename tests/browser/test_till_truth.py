@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 from playwright.sync_api import expect
 
-from .till_actions import Till
-from .till_world import OPENING, Network, new_artisan, new_phone
+from .till_actions import Till, signed_in_phone
+from .till_world import OPENING, Network
 
 # Record every IndexedDB transaction (its stores and durability), the moment it completes, the
 # one that adds a sale, and the moment the toast says "Recorded".
@@ -52,14 +52,9 @@ document.addEventListener("DOMContentLoaded", () => {
 
 def test_recorded_shows_only_after_a_strict_write_and_a_failed_redraw_is_no_failed_sale(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    phone.add_init_script(WATCH_WRITES)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server,
+                         init_script=WATCH_WRITES) as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
         till.open_stall(OPENING, 0)
         sale_id = till.sell({"Bol raku": 1}, "card")
         writes = [t for t in page.evaluate("window.__transactions") if t["sale"]]
@@ -78,20 +73,12 @@ def test_recorded_shows_only_after_a_strict_write_and_a_failed_redraw_is_no_fail
             sale_id, second]
         till.wait_synced()
         assert till.total() == 1800 + 3500
-    finally:
-        phone.close()
 
 
 def test_a_second_tab_shows_the_sales_of_the_first_and_counts_from_them(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        one = Till(phone.new_page())
-        one.log_in(grace.login)
-        one.open("open")
-        one.open_stall(OPENING, 0)
-        one.wait_synced()
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, one):
+        one.start_day()
         one.wait_offline_ready()
         two = Till(phone.new_page())
         two.open("sell")
@@ -127,19 +114,14 @@ def test_a_second_tab_shows_the_sales_of_the_first_and_counts_from_them(
         assert two.stock()["Bol raku"] == 3
         one.page.bring_to_front()
         assert one.stock()["Bol raku"] == 3
-    finally:
-        phone.close()
 
 
 def test_times_are_the_markets_even_when_the_phone_is_set_to_another_zone(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server, timezone_id="Asia/Tokyo")  # a clock set at the shop
-    try:
-        till = Till(phone.new_page())
+    # The phone's clock is on another zone (set at the shop, never changed).
+    with signed_in_phone(browser, live_app, live_server,
+                         timezone_id="Asia/Tokyo") as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
         till.open_stall(OPENING, 0)
         till.sell({"Bol raku": 1}, "card")
         till.wait_synced()
@@ -154,8 +136,6 @@ def test_times_are_the_markets_even_when_the_phone_is_set_to_another_zone(
         page.click("[data-action=sync-panel]")
         expect(page.locator("[data-dialog=sync] [data-badge-more]")).to_contain_text(
             synced.strftime("%H:%M"))
-    finally:
-        phone.close()
 
 
 # The next write to the outbox lands on disk, but tells the page it failed (what a phone low on
@@ -178,16 +158,10 @@ IDBDatabase.prototype.transaction = function (stores, mode, options) {
 
 
 def test_a_sale_stored_despite_an_error_is_recorded_once(browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    phone.add_init_script(LIE_ONCE)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server,
+                         init_script=LIE_ONCE) as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
-        till.open_stall(OPENING, 0)
-        till.wait_synced()
+        till.start_day()
         phone.set_offline(True)  # no sync writes in between
         till.basket({"Vase boule": 1})
         till.pay("card")
@@ -196,5 +170,3 @@ def test_a_sale_stored_despite_an_error_is_recorded_once(browser, live_app, live
         assert page.evaluate("window.__lieOnce") is False, "no write lied"
         assert [row["id"] for row in till.outbox() if row["type"] == "sale.record"] == [sale_id]
         assert till.total() == 3500 and till.waiting() == 1
-    finally:
-        phone.close()

@@ -8,7 +8,7 @@ import time
 from playwright.sync_api import expect
 
 from ..test_sync_scenarios import backup, restore
-from .till_actions import Till
+from .till_actions import Till, signed_in_phone
 from .till_world import (
     OPENING,
     Network,
@@ -41,13 +41,8 @@ def _log_out(page, anyway: bool = False) -> None:
 
 def test_after_a_log_out_and_in_again_the_till_opens_with_no_network(
         browser, live_app, live_server):
-    grace = new_artisan(live_app)
-    phone = new_phone(browser, live_server)
-    try:
-        till = Till(phone.new_page())
+    with signed_in_phone(browser, live_app, live_server) as (grace, phone, till):
         page = till.page
-        till.log_in(grace.login)
-        till.open("open")
         till.wait_offline_ready()
         _log_out(page)
         assert not page.evaluate(PAGES_HOLD_THE_TILL)  # the next person cannot see them
@@ -67,8 +62,6 @@ def test_after_a_log_out_and_in_again_the_till_opens_with_no_network(
         network.on()
         till.wait_synced()
         assert server_day(live_app, grace.stall_id)["sales"] == 1
-    finally:
-        phone.close()
 
 
 def test_a_slow_or_failing_server_gives_the_kept_till_in_a_few_seconds(
@@ -108,8 +101,7 @@ def test_background_sync_sends_the_sales_with_no_page_open(browser, live_app, li
         page = till.page
         till.log_in(grace.login)
         till.open("open")
-        till.open_stall(OPENING, 0)
-        till.wait_synced()
+        till.start_day()
         till.wait_offline_ready()
         watch.refuse["/api/v1/sync/push"] = 503  # the sales wait on the phone
         till.sell({"Bol raku": 1}, "card")
@@ -139,8 +131,7 @@ def test_background_sync_sends_only_the_signed_in_artisans_outbox(
         page = till.page
         till.log_in(grace.login)
         till.open("open")
-        till.open_stall(OPENING, 0)
-        till.wait_synced()
+        till.start_day()
         till.wait_offline_ready()
         graces_phone = till.meta()["client_id"]
         graces_db = page.evaluate(

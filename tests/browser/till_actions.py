@@ -7,10 +7,12 @@ Elements are found the way a user finds them (a tile by its product's name) or b
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from playwright.sync_api import Page, expect
 
-from .till_world import PIN
+from .till_world import OPENING, PIN, Artisan, new_artisan, new_phone
 
 
 def cents(text: str) -> int:
@@ -18,6 +20,24 @@ def cents(text: str) -> int:
     digits = re.sub(r"[^\d-]", "", text)
     return int(digits) if digits else 0
 
+
+
+@contextmanager
+def signed_in_phone(browser, app, live_server, init_script: str | None = None,
+                    **options) -> Iterator[tuple[Artisan, object, Till]]:
+    """A new artisan on a phone of their own, signed in, the till on its first screen (opening
+    the stall); the phone is switched off afterwards. ``init_script`` runs in every page."""
+    artisan = new_artisan(app)
+    phone = new_phone(browser, live_server, **options)
+    if init_script:
+        phone.add_init_script(init_script)
+    try:
+        till = Till(phone.new_page())
+        till.log_in(artisan.login)
+        till.open("open")
+        yield artisan, phone, till
+    finally:
+        phone.close()
 
 
 class Till:
@@ -150,6 +170,11 @@ class Till:
         self.type_amount("float", float_cents)
         self.page.click("[data-action=start-selling]")
         self.expect_screen("sell")
+
+    def start_day(self, float_cents: int = 0) -> None:
+        """Open the stall with the usual stock (``OPENING``) and wait until the server has it."""
+        self.open_stall(OPENING, float_cents)
+        self.wait_synced()
 
     def basket(self, items: dict[str, int]) -> None:
         for name, quantity in items.items():
