@@ -245,3 +245,16 @@ def test_the_coach_screens_keep_to_the_phone_width(page, language):
         for index in range(tabs.count()):
             box = tabs.nth(index).bounding_box()
             assert 0 <= box["x"] and box["x"] + box["width"] <= 360, (path, index)
+
+
+@pytest.mark.parametrize("language", ["fr", "ar"])
+def test_the_coach_sees_every_stall_of_today_whole_without_scrolling_sideways(page, language):
+    """At the market, on the coach's phone: each stall's number, artisan and status on screen."""
+    page.goto(f"/lang/{language}?next=/auth/login")
+    coach_logs_in(page)
+    stalls = page.locator(".card-today .stall-list > li")
+    assert stalls.count() == 6
+    for index in range(stalls.count()):
+        for part in (".stall-number", ".who a", ".who .muted", ".tag"):
+            box = stalls.nth(index).locator(part).bounding_box()
+            assert box and 0 <= box["x"] and box["x"] + box["width"] <= 360, (index, part)
