@@ -1,5 +1,6 @@
-"""Command-line commands: the demo season and the first coach of a real install."""
+"""Command-line commands: the demo season, a real install's first coach, the photos' clean-up."""
 
+import datetime as dt
 import sys
 
 import click
@@ -84,9 +85,25 @@ def create_coach_command(email: str, name: str, admin: bool, cohort_ids: tuple[i
     click.echo(f"Coach {user.name} <{user.email}> created. Log in at /auth/login.{following}")
 
 
+@click.command("prune-photos")
+@click.option("--older-than", "hours", type=click.IntRange(min=1), default=24, show_default=True,
+              metavar="HOURS", help="Keep the photos made more recently (a form may be retried).")
+@with_appcontext
+def prune_photos_command(hours: int) -> None:
+    """Delete the stored photos no product or page names (left by forms never sent again).
+
+    Run it once a day, from cron or a systemd timer.
+    """
+    from . import photo_use
+
+    gone = photo_use.prune(dt.timedelta(hours=hours))
+    click.echo(f"Deleted {len(gone)} photo(s) that no product or page uses.")
+
+
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(create_coach_command)
+    app.cli.add_command(prune_photos_command)
 
 
 def main() -> None:

@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo
 import flask_migrate
 from sqlalchemy import MetaData, inspect
 
-from . import demo_pictures, naming, photos
+from . import demo_pictures, naming, photo_use, photos
 from .demo_sales import phone_id
 from .extensions import db
 from .models import ArtisanProfile, Cohort, Device, Market, Product, Role, Stall, User
@@ -99,7 +99,7 @@ def holds_real_data() -> bool:
 
 def rebuild_schema() -> None:
     """Drop every table and the photos its rows named, then build the schema anew."""
-    keys = _photo_keys()
+    keys = photo_use.named_keys()
     db.session.remove()
     metadata = MetaData()
     metadata.reflect(db.engine)
@@ -107,16 +107,6 @@ def rebuild_schema() -> None:
     flask_migrate.upgrade()
     for key in keys:
         photos.delete(key)
-
-
-def _photo_keys() -> set[str]:
-    tables = set(inspect(db.engine).get_table_names())
-    keys = set()
-    for model in (ArtisanProfile, Product):
-        if model.__tablename__ in tables:
-            keys |= set(db.session.execute(db.select(model.photo_key)).scalars())
-    db.session.rollback()
-    return keys - {None}
 
 
 def _photo(shape: str, colours: tuple[str, str]) -> str:

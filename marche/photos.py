@@ -4,8 +4,10 @@ Nothing a phone sends is kept as sent: the stored files are new JPEGs made from 
 alone, so no EXIF (and no GPS position of the artisan's home) ever reaches a visitor.
 """
 
+import datetime as dt
 import io
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 from flask import current_app
@@ -68,6 +70,17 @@ def exists(key: str | None) -> bool:
         return False
     folder = Path(current_app.config["MEDIA_FOLDER"])
     return (folder / f"{key}_thumb.jpg").is_file() and (folder / f"{key}_medium.jpg").is_file()
+
+
+def stored() -> Iterator[tuple[str, dt.datetime]]:
+    """Yield the key of every photo on disk with the time it was made (UTC)."""
+    folder = Path(current_app.config["MEDIA_FOLDER"])
+    if not folder.is_dir():
+        return
+    for path in folder.glob("*_thumb.jpg"):
+        key = path.name.removesuffix("_thumb.jpg")
+        if exists(key):
+            yield key, dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC)
 
 
 def delete(key: str | None) -> None:

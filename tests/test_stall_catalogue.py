@@ -1,6 +1,8 @@
 """My products: the tiles, adding and changing a product, archiving, and every wrong value."""
 
+import os
 import re
+import time
 import uuid
 from pathlib import Path
 
@@ -167,6 +169,43 @@ def test_a_good_photo_is_kept_when_another_field_is_wrong(app, client, stage):
     response = client.post("/stall/products/new", data=dict(GOOD, photo_key=kept.group(1)))
     assert response.status_code == 302
     assert _products_named(app, "Bol bleu")[0].photo_key == shown.group(1)
+
+
+def _refused_with_a_photo(client) -> str:
+    """Send a product form with a good photo and no name; return the key of the kept photo."""
+    page = client.post("/stall/products/new", data=dict(GOOD, name="", photo=upload(jpeg_bytes())),
+                       content_type="multipart/form-data").get_data(as_text=True)
+    return re.search(r'src="/media/([0-9a-f]{32})/thumb.jpg"', page).group(1)
+
+
+def _made_hours_ago(app, key: str, hours: int) -> None:
+    when = time.time() - hours * 3600
+    for size in ("thumb", "medium"):
+        os.utime(Path(app.config["MEDIA_FOLDER"]) / f"{key}_{size}.jpg", (when, when))
+
+
+def test_photos_of_forms_never_sent_again_are_pruned_once_no_retry_can_come(
+        app, client, runner, stage):
+    client.post("/stall/products/new", data=dict(GOOD, photo=upload(jpeg_bytes())),
+                content_type="multipart/form-data")
+    [saved] = _products_named(app, "Bol bleu")
+    abandoned, pending = _refused_with_a_photo(client), _refused_with_a_photo(client)
+    for key in (saved.photo_key, abandoned):
+        _made_hours_ago(app, key, 30)
+    _made_hours_ago(app, pending, 2)  # the artisan may still send this form again
+
+    result = runner.invoke(args=["prune-photos"])  # 24 hours by default
+    assert result.exit_code == 0, result.output
+    assert "1 photo" in result.output
+    assert served(client, f"/media/{abandoned}/thumb.jpg") == 404
+    assert not list(Path(app.config["MEDIA_FOLDER"]).glob(f"{abandoned}_*"))
+    assert served(client, f"/media/{saved.photo_key}/medium.jpg") == 200  # a product names it
+    assert served(client, f"/media/{pending}/thumb.jpg") == 200
+
+    assert "1 photo" in runner.invoke(args=["prune-photos", "--older-than", "1"]).output
+    assert served(client, f"/media/{pending}/thumb.jpg") == 404
+    assert served(client, f"/media/{saved.photo_key}/thumb.jpg") == 200
+    assert runner.invoke(args=["prune-photos", "--older-than", "0"]).exit_code != 0
 
 
 def test_a_made_up_photo_key_is_ignored(app, client, stage):

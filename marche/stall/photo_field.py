@@ -9,9 +9,7 @@ from flask import current_app, request
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeSerializer
 
-from .. import photos
-from ..extensions import db
-from ..models import ArtisanProfile, Product
+from .. import photo_use, photos
 
 _SALT = "marche-kept-photo"
 
@@ -54,9 +52,5 @@ def take_photo(errors: dict) -> str | None:
 def forget_replaced(old_key: str | None) -> None:
     """Delete the files of a photo the artisan replaced, once no row names it (after commit):
     a regretted picture does not stay on the server, public at its old address."""
-    if not old_key:
-        return
-    for column in (Product.photo_key, ArtisanProfile.photo_key):
-        if db.session.execute(db.select(column).where(column == old_key)).first():
-            return
-    photos.delete(old_key)
+    if old_key and not photo_use.is_named(old_key):
+        photos.delete(old_key)
