@@ -28,6 +28,9 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-quic"]
 PHONE = {"width": 360, "height": 740}
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+# CI runs four browsers on two cores: a screen that waits for the server's first answer can
+# take more than Playwright's default 5 s to show. Checks that bound a time give their own.
+expect.set_options(timeout=15_000)
 
 
 def pytest_collection_modifyitems(items):

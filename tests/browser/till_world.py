@@ -193,6 +193,15 @@ def wait_until(condition, timeout: float = 20.0, what: str = "the condition", pa
             time.sleep(0.05)
 
 
+def wait_in_page(page, condition: str, arg=None, timeout: float = 20.0,
+                 what: str = "the condition"):
+    """Wait until an ``async`` page function returns something true.
+
+    ``page.wait_for_function`` does not await a Promise: it takes it as true at once.
+    """
+    return wait_until(lambda: page.evaluate(condition, arg), timeout=timeout, what=what, page=page)
+
+
 class ServerWatch:
     """Sit in front of the app: see the sync requests it serves (how many at once, from which
     client), and make some paths slow, failing or refused. ``close()`` takes it away."""
