@@ -37,6 +37,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.config.setdefault("APP_VERSION", __version__)
     _behind_proxy(app)
 
+    from .session_cookie import SessionInterface
+
+    app.session_interface = SessionInterface()
     _init_extensions(app)
     _register_blueprints(app)
 

@@ -7,9 +7,17 @@ import uuid
 import pytest
 from sqlalchemy import select
 
+from marche import photos
 from marche.models import ArtisanProfile, ProductLike, QrScan, Stall, User
 
-from .test_stall_support import build_stage, database, log_in, paris_today, update
+from .test_stall_support import (
+    build_stage,
+    database,
+    jpeg_bytes,
+    log_in,
+    paris_today,
+    update,
+)
 
 
 @pytest.fixture
@@ -232,3 +240,21 @@ def test_a_french_visitor_reads_french_money_and_dates(client, stage):
                       headers={"Accept-Language": "fr-FR,fr;q=0.9"}).get_data(as_text=True)
     assert "18,00\xa0€" in page and "€18.00" not in page
     assert "Aujourd’hui au stand 7" in page or "Aujourd'hui au stand 7" in page
+
+
+def test_photos_and_static_files_do_not_vary_by_cookie_so_a_cache_can_share_them(
+        app, client, stage):
+    """A proxy or CDN in front of the app keeps one copy of each for every visitor and phone."""
+    with app.test_request_context():
+        key = photos.save_bytes(jpeg_bytes())
+    log_in(client, "awa")  # a signed-in phone has a session; its files are still everyone's
+    client.get("/lang/ar?next=/")
+    for url in (f"/media/{key}/thumb.jpg", f"/media/{key}/medium.jpg", "/static/marche.css"):
+        with client.get(url) as response:
+            assert response.status_code == 200, url
+            assert "cookie" not in response.headers.get("Vary", "").lower(), url
+            assert "Set-Cookie" not in response.headers, url
+    # A page does depend on who asks, and in which language.
+    page = client.get(f"/s/{stage.awa_slug}")
+    assert "dir=\"rtl\"" in page.get_data(as_text=True)
+    assert "cookie" in page.headers["Vary"].lower()
